@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms import ModelForm
+
+from departments.models import Unit, User
+from departments.services import user_check_role_unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["parent"]
+
+
+class UserRoleUnitMixin(ModelForm):
+    """Admin forms check the same role/unit rule as the service that creates people."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "role" in data:
+            try:
+                user_check_role_unit(role=data["role"], unit=data.get("unit"))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return data
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
+    list_filter = ["role", "unit__kind", "is_active"]
+    search_fields = ["username", "full_name", "unit__name"]
+    list_select_related = ["unit"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "phone", "email")}),
+        ("角色与单位", {"fields": ("role", "unit")}),
+        ("权限", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("登录信息", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("username", "full_name", "role", "unit", "password1", "password2")}),
+    )
+
+    def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, **kwargs)
+        return type("RoleCheckedForm", (UserRoleUnitMixin, form), {})

@@ -1,0 +1,88 @@
+"""Writes to units and people."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from departments import reference
+from departments.models import REPORTING_KINDS, Role, Unit, UnitKind, User
+
+
+def units_ensure_reference() -> list[Unit]:
+    """Create (or leave as they are) the district federation, its 6 departments and 11 streets."""
+    with transaction.atomic():
+        district, _ = Unit.objects.get_or_create(
+            name=reference.DISTRICT[0],
+            defaults={"short_name": reference.DISTRICT[1], "kind": UnitKind.DISTRICT},
+        )
+        units = [district]
+        for order, name in enumerate(reference.DEPARTMENTS):
+            unit, _ = Unit.objects.get_or_create(
+                name=name,
+                defaults={"kind": UnitKind.DEPARTMENT, "parent": district, "sort_order": order},
+            )
+            units.append(unit)
+        for order, short in enumerate(reference.STREETS):
+            unit, _ = Unit.objects.get_or_create(
+                name=reference.street_full_name(short),
+                defaults={
+                    "short_name": short,
+                    "kind": UnitKind.STREET,
+                    "parent": district,
+                    "sort_order": order,
+                },
+            )
+            units.append(unit)
+    return units
+
+
+def unit_create(
+    *, name: str, kind: str, parent: Unit | None = None, short_name: str = "", sort_order: int = 0
+) -> Unit:
+    """Add a unit; it joins every task whose participants name its whole group (e.g. 行业工会)."""
+    from tasks.models import TaskParticipant
+
+    with transaction.atomic():
+        unit = Unit.objects.create(
+            name=name, kind=kind, parent=parent, short_name=short_name, sort_order=sort_order
+        )
+        groups = [g for g, k in reference.PARTICIPANT_GROUPS.items() if k == kind]
+        task_groups = (
+            TaskParticipant.objects.filter(group__in=groups)
+            .values_list("task_id", "group")
+            .distinct()
+        )
+        TaskParticipant.objects.bulk_create(
+            [TaskParticipant(task_id=task_id, unit=unit, group=group)
+             for task_id, group in dict(task_groups).items()],
+            ignore_conflicts=True,
+        )
+    return unit
+
+
+def user_check_role_unit(*, role: str, unit: Unit | None) -> None:
+    """Refuse a role that does not fit the unit: staff need a department, reporters a unit."""
+    if role == Role.STAFF and (unit is None or unit.kind != UnitKind.DEPARTMENT):
+        raise ValidationError({"unit": "部室工作人员必须属于一个区总部室。"})
+    if role == Role.REPORTER and (unit is None or unit.kind not in REPORTING_KINDS):
+        raise ValidationError({"unit": "填报员必须属于一个街道总工会、行业工会或社区工联会。"})
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit | None = None,
+    full_name: str = "",
+) -> User:
+    """Create a person with a role that fits their unit."""
+    user_check_role_unit(role=role, unit=unit)
+    user = User(username=username, role=role, unit=unit, full_name=full_name)
+    user.set_password(password)
+    user.is_staff = role == Role.ADMIN  # only administrators reach the Django admin
+    user.is_superuser = role == Role.ADMIN
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,304 @@
+"""Writes to the work plan: importing a published plan, changing a plan's status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from departments.models import Unit, UnitKind
+from departments.reference import PARTICIPANT_GROUPS
+from departments.selectors import unit_lookup
+from tasks.models import (
+    Indicator,
+    IndicatorAllocation,
+    KeyTask,
+    PlanStatus,
+    Section,
+    TaskLead,
+    TaskParticipant,
+    WorkPlan,
+)
+from tasks.plan_text import ParsedPlan, ParsedTask, PlanParseError, parse_plan_text
+
+
+class PlanImportError(ValueError):
+    """A plan text that cannot be imported; names the line and the reason, in Chinese."""
+
+    def __init__(self, message: str, *, line_no: int | None = None) -> None:
+        super().__init__(message)
+        self.line_no = line_no
+
+
+@dataclass
+class PlanImportResult:
+    """What an import found and what it changed (or would change, on a dry run)."""
+
+    parsed: ParsedPlan
+    plan: WorkPlan | None
+    dry_run: bool
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def bump(self, bucket: str, kind: str) -> None:
+        counts = getattr(self, bucket)
+        counts[kind] = counts.get(kind, 0) + 1
+
+
+@dataclass(frozen=True)
+class _ResolvedTask:
+    parsed: ParsedTask
+    leads: list[Unit]
+    participants: list[tuple[Unit, str]]  # (unit, group as written)
+
+
+def _resolve_units(parsed: ParsedPlan) -> list[_ResolvedTask]:
+    """Map the plan's lead and participant names to units, or refuse naming the task's line."""
+    by_name = unit_lookup()
+    by_kind: dict[str, list[Unit]] = {}
+    for unit in {u.pk: u for u in by_name.values()}.values():
+        by_kind.setdefault(unit.kind, []).append(unit)
+    for units in by_kind.values():
+        units.sort(key=lambda u: (u.sort_order, u.name))
+
+    resolved = []
+    for task in parsed.tasks:
+        leads = []
+        for name in task.lead_names:
+            unit = by_name.get(name)
+            if unit is None or unit.kind != UnitKind.DEPARTMENT:
+                raise PlanImportError(
+                    f"第 {task.line} 行（第 {task.number} 项）的牵头部室“{name}”不是系统中的部室，"
+                    "请先在“单位”中建立该部室或更正原文",
+                    line_no=task.line,
+                )
+            if unit not in leads:
+                leads.append(unit)
+        participants: list[tuple[Unit, str]] = []
+        seen = {u.pk for u in leads}  # a lead department does not also report as a participant
+        for name in task.participant_names:
+            if name in PARTICIPANT_GROUPS:
+                members = by_kind.get(PARTICIPANT_GROUPS[name], [])
+                group = name
+            elif name in by_name:
+                members, group = [by_name[name]], ""
+            else:
+                raise PlanImportError(
+                    f"第 {task.line} 行（第 {task.number} 项）的参与单位“{name}”无法识别："
+                    "既不是单位名称，也不是“各街道总工会”“行业工会”“区总各部室”等分组",
+                    line_no=task.line,
+                )
+            for unit in members:
+                if unit.pk not in seen and unit.is_active:
+                    seen.add(unit.pk)
+                    participants.append((unit, group))
+        resolved.append(_ResolvedTask(parsed=task, leads=leads, participants=participants))
+    return resolved
+
+
+def plan_import(
+    *,
+    text: str,
+    year: int,
+    dry_run: bool = False,
+    status: str = PlanStatus.ACTIVE,
+) -> PlanImportResult:
+    """Import a published plan's text for ``year``; re-importing updates in place; all or nothing.
+
+    A new plan gets ``status``; an existing plan keeps its own. On a dry run everything is
+    written inside a transaction that is then rolled back, so the counts are exact.
+    """
+    try:
+        parsed = parse_plan_text(text)
+    except PlanParseError as exc:
+        raise PlanImportError(str(exc), line_no=exc.line_no) from exc
+    resolved = _resolve_units(parsed)
+    result = PlanImportResult(parsed=parsed, plan=None, dry_run=dry_run)
+    with transaction.atomic():
+        result.plan = _write_plan(parsed, resolved, year=year, status=status, result=result)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _write_plan(
+    parsed: ParsedPlan,
+    resolved: list[_ResolvedTask],
+    *,
+    year: int,
+    status: str,
+    result: PlanImportResult,
+) -> WorkPlan:
+    plan, created = WorkPlan.objects.select_for_update().get_or_create(
+        year=year,
+        defaults={
+            "title": parsed.title,
+            "framework": parsed.framework,
+            "paragraphs": list(parsed.paragraphs),
+            "status": status,
+            "source_text": parsed_source(parsed),
+        },
+    )
+    if created:
+        result.bump("created", "plan")
+    else:
+        changed = _assign(
+            plan,
+            title=parsed.title,
+            framework=parsed.framework,
+            paragraphs=list(parsed.paragraphs),
+            source_text=parsed_source(parsed),
+        )
+        if changed:
+            plan.save()
+            result.bump("updated", "plan")
+
+    sections = {s.number: s for s in plan.sections.all()}
+    for ps in parsed.sections:
+        section = sections.get(ps.number)
+        if section is None:
+            sections[ps.number] = Section.objects.create(
+                plan=plan, number=ps.number, numeral=ps.numeral, title=ps.title
+            )
+            result.bump("created", "section")
+        elif _assign(section, numeral=ps.numeral, title=ps.title):
+            section.save()
+            result.bump("updated", "section")
+
+    section_of_task = {t.number: ps.number for ps in parsed.sections for t in ps.tasks}
+    tasks = {t.number: t for t in plan.tasks.all()}
+    due = dt.date(year, 12, 31)
+    for item in resolved:
+        pt = item.parsed
+        fields = {
+            "section": sections[section_of_task[pt.number]],
+            "title": pt.title,
+            "description": pt.description,
+            "participants_text": pt.participants_text,
+        }
+        task = tasks.get(pt.number)
+        if task is None:
+            task = KeyTask.objects.create(plan=plan, number=pt.number, due_date=due, **fields)
+            result.bump("created", "task")
+        elif _assign(task, **fields):
+            task.save()
+            result.bump("updated", "task")
+        _sync_leads(task, item.leads, result)
+        _sync_participants(task, item.participants, result)
+        _sync_indicators(task, pt, result)
+
+    wanted_tasks = {t.number for t in parsed.tasks}
+    for number, task in tasks.items():
+        if number not in wanted_tasks:
+            task.delete()
+            result.bump("removed", "task")
+    wanted_sections = {s.number for s in parsed.sections}
+    for number, section in sections.items():
+        if number not in wanted_sections:
+            section.delete()
+            result.bump("removed", "section")
+    return plan
+
+
+def parsed_source(parsed: ParsedPlan) -> str:
+    """The plan as the importer understood it, kept beside the plan for reference."""
+    lines = [parsed.title, *parsed.paragraphs]
+    for section in parsed.sections:
+        lines.append(f"{section.numeral}、{section.title}")
+        for task in section.tasks:
+            lines.append(
+                f"{task.number}.{task.description}（牵头部室：{'、'.join(task.lead_names)}，"
+                f"参与单位：{task.participants_text}）"
+            )
+    return "\n".join(lines)
+
+
+def _assign(obj: object, **values: object) -> bool:
+    """Set changed attributes; True when anything changed (so unchanged rows are not saved)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_leads(task: KeyTask, leads: list[Unit], result: PlanImportResult) -> None:
+    current = [(lead.unit_id, lead.order) for lead in task.leads.order_by("order")]
+    wanted = [(unit.pk, order) for order, unit in enumerate(leads)]
+    if current == wanted:
+        return
+    task.leads.all().delete()
+    TaskLead.objects.bulk_create(
+        TaskLead(task=task, unit=unit, order=order) for order, unit in enumerate(leads)
+    )
+    result.bump("updated" if current else "created", "leads")
+
+
+def _sync_participants(
+    task: KeyTask, participants: list[tuple[Unit, str]], result: PlanImportResult
+) -> None:
+    current = {p.unit_id: p for p in task.participants.all()}
+    wanted = {unit.pk: group for unit, group in participants}
+    for unit_id, row in current.items():
+        if unit_id not in wanted:
+            row.delete()
+            result.bump("removed", "participant")
+        elif row.group != wanted[unit_id]:
+            row.group = wanted[unit_id]
+            row.save(update_fields=["group"])
+            result.bump("updated", "participant")
+    new = [
+        TaskParticipant(task=task, unit=unit, group=group)
+        for unit, group in participants
+        if unit.pk not in current
+    ]
+    TaskParticipant.objects.bulk_create(new)
+    for _ in new:
+        result.bump("created", "participant")
+
+
+def _sync_indicators(task: KeyTask, parsed: ParsedTask, result: PlanImportResult) -> None:
+    """Indicators found in the text are matched by name; ones typed in by hand are left alone."""
+    current = {i.name: i for i in task.indicators.all()}
+    wanted_names = set()
+    for order, pi in enumerate(parsed.indicators):
+        wanted_names.add(pi.name)
+        fields = {
+            "order": order,
+            "kind": pi.kind,
+            "measure_unit": pi.unit,
+            "comparator": pi.comparator,
+            "target": pi.target,
+            "per_unit_target": pi.per_unit_target,
+            "source_text": pi.source[:300],
+        }
+        indicator = current.get(pi.name)
+        if indicator is None:
+            indicator = Indicator.objects.create(task=task, name=pi.name, **fields)
+            result.bump("created", "indicator")
+        elif _assign(indicator, **fields):
+            indicator.save()
+            result.bump("updated", "indicator")
+        if pi.per_unit_target is not None:
+            _sync_street_allocations(task, indicator, pi.per_unit_target)
+    for name, indicator in current.items():
+        if name not in wanted_names and indicator.source_text:
+            indicator.delete()
+            result.bump("removed", "indicator")
+
+
+def _sync_street_allocations(task: KeyTask, indicator: Indicator, per_unit: object) -> None:
+    """"各街道…1场" sets the same share for every participating street."""
+    streets = [p.unit for p in task.participants.select_related("unit")
+               if p.unit.kind == UnitKind.STREET]
+    existing = {a.unit_id: a for a in indicator.allocations.all()}
+    for unit in streets:
+        allocation = existing.get(unit.pk)
+        if allocation is None:
+            IndicatorAllocation.objects.create(indicator=indicator, unit=unit, target=per_unit)
+        elif allocation.target != per_unit:
+            allocation.target = per_unit
+            allocation.save(update_fields=["target"])

@@ -1,0 +1,12 @@
+"""The Celery application; configuration comes from Django settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionplan.settings")
+
+app = Celery("unionplan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+# Jobs live in reports/jobs.py (never tasks/tasks.py: `tasks` is the plan app).
+app.autodiscover_tasks(related_name="jobs")

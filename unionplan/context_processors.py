@@ -1,0 +1,23 @@
+"""Template context shared by every page: the site name and the navigation for the user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from unionplan import policies
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Navigation entries the current user may use, in display order."""
+    user = request.user
+    items: list[dict[str, str]] = []
+    if policies.can(user, "site.use"):
+        items.append({"label": "工作要点", "url": reverse("home"), "key": "plan"})
+        items.append({"label": "接口文档", "url": reverse("api-docs"), "key": "api"})
+    if policies.can(user, "site.admin"):
+        items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})
+    return {"site_name": settings.UNIONPLAN_SITE_NAME, "nav_items": items}

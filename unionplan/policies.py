@@ -1,0 +1,216 @@
+"""The one permission policy of unionplan: who may do what, used by pages and API alike.
+
+Two shapes, after Wagtail's permission policies and Zulip's access helpers:
+- ``can(user, action, obj)`` answers one question about one object;
+- ``<things>_visible_to(user)`` returns the queryset a user may see, so that lists never contain
+  anything their reader may not see;
+- ``access_*`` fetch one object for a user or refuse (404 when they may not even see it, 403 when
+  they may see it but not act on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from departments.models import Role, Unit, User
+from reports.models import ReportingPeriod
+from tasks.models import Indicator, KeyTask, PlanStatus, Section, WorkPlan
+
+AnyUser = User | AnonymousUser
+
+# Plans in these states are visible to everybody signed in; drafts only to administrators.
+PUBLISHED_STATES = (PlanStatus.ACTIVE, PlanStatus.ARCHIVED)
+
+
+def is_signed_in(user: AnyUser) -> bool:
+    """True for an authenticated, active account."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_admin(user: AnyUser) -> bool:
+    """True for system administrators (the admin role or a Django superuser)."""
+    return is_signed_in(user) and (user.is_superuser or getattr(user, "role", None) == Role.ADMIN)
+
+
+def is_leader(user: AnyUser) -> bool:
+    """True for the federation's leaders (区总领导)."""
+    return is_signed_in(user) and getattr(user, "role", None) == Role.LEADER
+
+
+def is_staff_of(user: AnyUser, unit_ids: set[int]) -> bool:
+    """True for department staff whose department is one of ``unit_ids``."""
+    return (
+        is_signed_in(user)
+        and getattr(user, "role", None) == Role.STAFF
+        and getattr(user, "unit_id", None) in unit_ids
+    )
+
+
+def is_reporter_of(user: AnyUser, unit_ids: set[int]) -> bool:
+    """True for unit reporters whose unit is one of ``unit_ids``."""
+    return (
+        is_signed_in(user)
+        and getattr(user, "role", None) == Role.REPORTER
+        and getattr(user, "unit_id", None) in unit_ids
+    )
+
+
+# --- querysets: what a user may see -------------------------------------------------------
+
+
+def plans_visible_to(user: AnyUser) -> QuerySet[WorkPlan]:
+    """Plans the user may read: published ones, and drafts for administrators."""
+    if not is_signed_in(user):
+        return WorkPlan.objects.none()
+    if is_admin(user):
+        return WorkPlan.objects.all()
+    return WorkPlan.objects.filter(status__in=PUBLISHED_STATES)
+
+
+def sections_visible_to(user: AnyUser) -> QuerySet[Section]:
+    """Sections of the plans the user may read."""
+    return Section.objects.filter(plan__in=plans_visible_to(user))
+
+
+def tasks_visible_to(user: AnyUser) -> QuerySet[KeyTask]:
+    """Key tasks of the plans the user may read (every signed-in user reads the whole plan)."""
+    return KeyTask.objects.filter(plan__in=plans_visible_to(user))
+
+
+def indicators_visible_to(user: AnyUser) -> QuerySet[Indicator]:
+    """Indicators of the tasks the user may read."""
+    return Indicator.objects.filter(task__plan__in=plans_visible_to(user))
+
+
+def periods_visible_to(user: AnyUser) -> QuerySet[ReportingPeriod]:
+    """Reporting periods of the plans the user may read."""
+    return ReportingPeriod.objects.filter(plan__in=plans_visible_to(user))
+
+
+def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
+    """Units of the federation: the organisation chart is open to every signed-in user."""
+    if not is_signed_in(user):
+        return Unit.objects.none()
+    if is_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(is_active=True)
+
+
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
+    """People: administrators see everybody, everybody else only themselves."""
+    if not is_signed_in(user):
+        return User.objects.none()
+    if is_admin(user):
+        return User.objects.all()
+    return User.objects.filter(pk=user.pk)
+
+
+# --- single decisions ---------------------------------------------------------------------
+
+
+def _task_lead_ids(task: KeyTask) -> set[int]:
+    # Reads the prefetched leads when the caller prefetched them (no query per task).
+    return {lead.unit_id for lead in task.leads.all()}
+
+
+def _task_participant_ids(task: KeyTask) -> set[int]:
+    return {p.unit_id for p in task.participants.all()}
+
+
+def _plan_of(obj: Any) -> WorkPlan:
+    if isinstance(obj, WorkPlan):
+        return obj
+    if isinstance(obj, Indicator):
+        return obj.task.plan
+    return obj.plan
+
+
+def _can_view_plan_part(user: AnyUser, obj: Any) -> bool:
+    if not is_signed_in(user):
+        return False
+    return is_admin(user) or _plan_of(obj).status in PUBLISHED_STATES
+
+
+def _can_update_progress(user: AnyUser, task: KeyTask) -> bool:
+    if task.plan.status != PlanStatus.ACTIVE:
+        return False
+    return is_admin(user) or is_staff_of(user, _task_lead_ids(task))
+
+
+def _can_instruct(user: AnyUser, task: KeyTask) -> bool:
+    return task.plan.status == PlanStatus.ACTIVE and (is_leader(user) or is_admin(user))
+
+
+def _can_report_on(user: AnyUser, task: KeyTask) -> bool:
+    return task.plan.status == PlanStatus.ACTIVE and is_reporter_of(
+        user, _task_participant_ids(task)
+    )
+
+
+def _can_view_unit(user: AnyUser, unit: Unit) -> bool:
+    return is_admin(user) or (is_signed_in(user) and unit.is_active)
+
+
+def _can_view_user(user: AnyUser, person: User) -> bool:
+    return is_admin(user) or (is_signed_in(user) and person.pk == user.pk)
+
+
+RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
+    "site.use": lambda user, _obj: is_signed_in(user),
+    "site.admin": lambda user, _obj: is_admin(user),
+    "plan.view": _can_view_plan_part,
+    "plan.manage": lambda user, _obj: is_admin(user),
+    "section.view": _can_view_plan_part,
+    "task.view": _can_view_plan_part,
+    "task.update_progress": _can_update_progress,
+    "task.instruct": _can_instruct,
+    "task.report": _can_report_on,
+    "indicator.view": _can_view_plan_part,
+    "period.view": _can_view_plan_part,
+    "unit.view": _can_view_unit,
+    "user.view": _can_view_user,
+    "user.manage": lambda user, _obj: is_admin(user),
+}
+
+
+def can(user: AnyUser, action: str, obj: Any = None) -> bool:
+    """Answer whether ``user`` may perform ``action`` (e.g. "task.update_progress") on ``obj``."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"unknown policy action {action!r}") from None
+    return rule(user, obj)
+
+
+def require(user: AnyUser, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def access_plan_by_year(user: AnyUser, year: int) -> WorkPlan:
+    """Fetch the plan of ``year`` if the user may read it, else 404."""
+    plan = plans_visible_to(user).filter(year=year).first()
+    if plan is None:
+        raise Http404("没有该年度的工作要点，或您无权查看。")
+    return plan
+
+
+def access_task_by_id(user: AnyUser, task_id: int) -> KeyTask:
+    """Fetch a key task with its plan, leads and participants if the user may read it, else 404."""
+    task = (
+        tasks_visible_to(user)
+        .select_related("plan", "section")
+        .prefetch_related("leads__unit", "participants__unit", "indicators")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404("没有该项重点工作，或您无权查看。")
+    return task

@@ -1,0 +1,41 @@
+"""URL routes of unionplan. Every route needs a row in tests/test_policies.py's matrix."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from departments.api import UnitViewSet
+from reports.api import ReportingPeriodViewSet
+from tasks import views as task_views
+from tasks.api import IndicatorViewSet, KeyTaskViewSet, SectionViewSet, WorkPlanViewSet
+from unionplan.views import healthz
+
+admin.site.site_header = "龙岗区总工会重点工作推进系统 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "数据管理"
+
+router = DefaultRouter()
+router.register("plans", WorkPlanViewSet, basename="plan")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tasks", KeyTaskViewSet, basename="task")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("units", UnitViewSet, basename="unit")
+router.register("periods", ReportingPeriodViewSet, basename="period")
+
+urlpatterns = [
+    path("", task_views.home, name="home"),
+    path("", include("tasks.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
