@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -232,7 +234,7 @@ class Indicator(models.Model):
         """The target as the plan would write it, e.g. "≥ 22 个" or "完成"."""
         if self.kind == IndicatorKind.MILESTONE or self.target is None:
             return "完成"
-        number = format(self.target.normalize(), "f")
+        number = format(Decimal(str(self.target)).normalize(), "f")
         prefix = {"gte": "≥ ", "lte": "≤ ", "eq": ""}[self.comparator]
         unit = self.measure_unit
         return f"{prefix}{number}{'' if unit == '%' else ' '}{unit}".strip()
