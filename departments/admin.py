@@ -43,8 +43,13 @@ class UserAdmin(BaseUserAdmin):
         ("登录信息", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "full_name", "role", "unit", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "role", "unit", "password1", "password2"),
+            },
+        ),
     )
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]

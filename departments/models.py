@@ -41,9 +41,7 @@ class Unit(models.Model):
         verbose_name_plural = "单位"
         ordering = ["kind", "sort_order", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
         ]
 
     def __str__(self) -> str:

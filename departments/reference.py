@@ -10,12 +10,22 @@ DEPARTMENTS: tuple[str, ...] = ("办公室", "宣教部", "权益部", "组建�
 
 # The 11 street unions of Longgang, each "XX街道总工会", in the district's usual order.
 STREETS: tuple[str, ...] = (
-    "平湖", "坂田", "布吉", "南湾", "吉华", "横岗", "园山", "龙岗", "宝龙", "龙城", "坪地",
+    "平湖",
+    "坂田",
+    "布吉",
+    "南湾",
+    "吉华",
+    "横岗",
+    "园山",
+    "龙岗",
+    "宝龙",
+    "龙城",
+    "坪地",
 )
 
 
 def street_full_name(short: str) -> str:
-    """"平湖" → "平湖街道总工会"."""
+    """ "平湖" → "平湖街道总工会"."""
     return f"{short}街道总工会"
 
 

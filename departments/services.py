@@ -54,8 +54,10 @@ def unit_create(
             .distinct()
         )
         TaskParticipant.objects.bulk_create(
-            [TaskParticipant(task_id=task_id, unit=unit, group=group)
-             for task_id, group in dict(task_groups).items()],
+            [
+                TaskParticipant(task_id=task_id, unit=unit, group=group)
+                for task_id, group in dict(task_groups).items()
+            ],
             ignore_conflicts=True,
         )
     return unit

@@ -9,6 +9,14 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportingPeriod
         fields = [
-            "id", "plan", "kind", "number", "name", "start_date", "end_date", "opens_on",
-            "due_date", "is_locked",
+            "id",
+            "plan",
+            "kind",
+            "number",
+            "name",
+            "start_date",
+            "end_date",
+            "opens_on",
+            "due_date",
+            "is_locked",
         ]

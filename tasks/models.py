@@ -198,7 +198,11 @@ class Indicator(models.Model):
     )
     target = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
     per_unit_target = models.DecimalField(
-        "各单位目标", max_digits=12, decimal_places=2, null=True, blank=True,
+        "各单位目标",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="原文按“各街道”布置时每个单位的目标",
     )
     source_text = models.CharField("原文", max_length=300, blank=True)

@@ -32,8 +32,17 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "id", "task", "order", "name", "kind", "measure_unit", "comparator", "target",
-            "per_unit_target", "target_display", "source_text",
+            "id",
+            "task",
+            "order",
+            "name",
+            "kind",
+            "measure_unit",
+            "comparator",
+            "target",
+            "per_unit_target",
+            "target_display",
+            "source_text",
         ]
 
 
@@ -45,8 +54,18 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyTask
         fields = [
-            "id", "plan", "section", "number", "title", "description", "due_date", "leads",
-            "participants_text", "participants", "indicators", "updated_at",
+            "id",
+            "plan",
+            "section",
+            "number",
+            "title",
+            "description",
+            "due_date",
+            "leads",
+            "participants_text",
+            "participants",
+            "indicators",
+            "updated_at",
         ]
 
     @extend_schema_field(UnitRefSerializer(many=True))

@@ -291,9 +291,10 @@ def _sync_indicators(task: KeyTask, parsed: ParsedTask, result: PlanImportResult
 
 
 def _sync_street_allocations(task: KeyTask, indicator: Indicator, per_unit: object) -> None:
-    """"各街道…1场" sets the same share for every participating street."""
-    streets = [p.unit for p in task.participants.select_related("unit")
-               if p.unit.kind == UnitKind.STREET]
+    """ "各街道…1场" sets the same share for every participating street."""
+    streets = [
+        p.unit for p in task.participants.select_related("unit") if p.unit.kind == UnitKind.STREET
+    ]
     existing = {a.unit_id: a for a in indicator.allocations.all()}
     for unit in streets:
         allocation = existing.get(unit.pk)

@@ -22,7 +22,11 @@ DEMO_YEAR = 2024
 DEMO_PASSWORD = "demo-2024"
 
 # Demo industry unions and community federations (the plan names only the groups).
-DEMO_INDUSTRY_UNIONS = ("龙岗区建筑业工会联合会", "龙岗区物流快递业工会联合会", "龙岗区电子信息业工会联合会")
+DEMO_INDUSTRY_UNIONS = (
+    "龙岗区建筑业工会联合会",
+    "龙岗区物流快递业工会联合会",
+    "龙岗区电子信息业工会联合会",
+)
 DEMO_COMMUNITIES = (("坂田街道", "岗头社区工联会"), ("坂田街道", "马安堂社区工联会"))
 
 
@@ -35,8 +39,8 @@ class DemoUser:
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("admin", "系统管理员", Role.ADMIN, None),
-    DemoUser("leader", "区总领导", Role.LEADER, "龙岗区总工会"),
+    DemoUser("admin", "信息管理员（演示）", Role.ADMIN, None),
+    DemoUser("leader", "张主席（演示）", Role.LEADER, "龙岗区总工会"),
     DemoUser("bgs", "办公室 工作人员", Role.STAFF, "办公室"),
     DemoUser("xjb", "宣教部 工作人员", Role.STAFF, "宣教部"),
     DemoUser("qyb", "权益部 工作人员", Role.STAFF, "权益部"),
@@ -62,7 +66,7 @@ def _ensure_demo_units() -> None:
 
 
 def demo_seed() -> list[tuple[DemoUser, bool]]:
-    """Load everything a first-time visitor needs; returns the demo users and whether each is new."""
+    """Load all a first-time visitor needs; returns the demo users and whether each is new."""
     with transaction.atomic():
         units_ensure_reference()
         _ensure_demo_units()

@@ -29,7 +29,11 @@ def test_duplicate_task_number_in_a_plan_is_refused_but_allowed_across_plans():
     task = KeyTaskFactory(number=7)
     assert refused(
         lambda: KeyTask.objects.create(
-            plan=task.plan, section=task.section, number=7, title="x", description="x",
+            plan=task.plan,
+            section=task.section,
+            number=7,
+            title="x",
+            description="x",
             due_date=task.due_date,
         )
     )
@@ -63,7 +67,13 @@ def test_count_indicator_without_target_is_refused_but_a_milestone_needs_none():
 @pytest.mark.django_db
 def test_target_display_reads_as_the_plan_writes_it():
     task = KeyTaskFactory()
-    assert IndicatorFactory(task=task, comparator="gte", target=22, measure_unit="个").target_display == "≥ 22 个"
-    assert IndicatorFactory(task=task, comparator="eq", target=55, measure_unit="家").target_display == "55 家"
+    assert (
+        IndicatorFactory(task=task, comparator="gte", target=22, measure_unit="个").target_display
+        == "≥ 22 个"
+    )
+    assert (
+        IndicatorFactory(task=task, comparator="eq", target=55, measure_unit="家").target_display
+        == "55 家"
+    )
     rate = IndicatorFactory(task=task, kind="rate", comparator="gte", target=90, measure_unit="%")
     assert rate.target_display == "≥ 90%"

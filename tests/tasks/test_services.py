@@ -13,21 +13,71 @@ from tasks.services import PlanImportError, plan_import
 
 # Lead departments of each of the 30 tasks, as the 2024 text gives them, in order.
 LEADS_2024 = {
-    1: ["宣教部"], 2: ["宣教部", "权益部"], 3: ["宣教部"], 4: ["宣教部"], 5: ["宣教部"],
-    6: ["宣教部"], 7: ["权益部"], 8: ["权益部"], 9: ["权益部"], 10: ["权益部"], 11: ["权益部"],
-    12: ["权益部"], 13: ["宣教部"], 14: ["办公室", "宣教部", "权益部"], 15: ["权益部", "宣教部"],
-    16: ["办公室"], 17: ["办公室", "组建部"], 18: ["组建部"], 19: ["组建部"], 20: ["组建部"],
-    21: ["组建部"], 22: ["组建部"], 23: ["办公室"], 24: ["办公室"], 25: ["办公室"],
-    26: ["经审委"], 27: ["办公室"], 28: ["办公室", "组织部"], 29: ["组织部"], 30: ["组织部"],
+    1: ["宣教部"],
+    2: ["宣教部", "权益部"],
+    3: ["宣教部"],
+    4: ["宣教部"],
+    5: ["宣教部"],
+    6: ["宣教部"],
+    7: ["权益部"],
+    8: ["权益部"],
+    9: ["权益部"],
+    10: ["权益部"],
+    11: ["权益部"],
+    12: ["权益部"],
+    13: ["宣教部"],
+    14: ["办公室", "宣教部", "权益部"],
+    15: ["权益部", "宣教部"],
+    16: ["办公室"],
+    17: ["办公室", "组建部"],
+    18: ["组建部"],
+    19: ["组建部"],
+    20: ["组建部"],
+    21: ["组建部"],
+    22: ["组建部"],
+    23: ["办公室"],
+    24: ["办公室"],
+    25: ["办公室"],
+    26: ["经审委"],
+    27: ["办公室"],
+    28: ["办公室", "组织部"],
+    29: ["组织部"],
+    30: ["组织部"],
 }
-S, I, D = "各街道总工会", "行业工会", "区总各部室"
+S, IND, D = "各街道总工会", "行业工会", "区总各部室"
 PARTICIPANTS_2024 = {
-    1: [S, I, D], 2: [S, I], 3: [S, I, D], 4: [S, I], 5: [S, I], 6: [S, I], 7: [S], 8: [S, I],
-    9: [S, I], 10: [S, I], 11: [S, I], 12: [S, I], 13: [S, I], 14: [S, I], 15: [S, I],
-    16: [S, D], 17: [S, I, D], 18: [S], 19: [S, I], 20: [S], 21: [S], 22: [S, I], 23: [S, I, D],
-    24: [D], 25: [S, I, D], 26: [S, I], 27: [S, I], 28: [S, I], 29: [S, I], 30: [S, I],
+    1: [S, IND, D],
+    2: [S, IND],
+    3: [S, IND, D],
+    4: [S, IND],
+    5: [S, IND],
+    6: [S, IND],
+    7: [S],
+    8: [S, IND],
+    9: [S, IND],
+    10: [S, IND],
+    11: [S, IND],
+    12: [S, IND],
+    13: [S, IND],
+    14: [S, IND],
+    15: [S, IND],
+    16: [S, D],
+    17: [S, IND, D],
+    18: [S],
+    19: [S, IND],
+    20: [S],
+    21: [S],
+    22: [S, IND],
+    23: [S, IND, D],
+    24: [D],
+    25: [S, IND, D],
+    26: [S, IND],
+    27: [S, IND],
+    28: [S, IND],
+    29: [S, IND],
+    30: [S, IND],
 }
-GROUP_KINDS = {S: UnitKind.STREET, I: UnitKind.INDUSTRY, D: UnitKind.DEPARTMENT}
+GROUP_KINDS = {S: UnitKind.STREET, IND: UnitKind.INDUSTRY, D: UnitKind.DEPARTMENT}
 
 
 @pytest.fixture
@@ -80,9 +130,7 @@ def test_import_finds_the_numeric_targets_of_tasks_10_and_11(world, plan_text, y
     assert (advisers.target, advisers.measure_unit) == (55, "家")
     events = next(i for name, i in task10.items() if name.startswith("法律服务活动"))
     assert (events.comparator, events.target, events.measure_unit) == ("gte", 100, "场")
-    rate = next(
-        i for i in plan.tasks.get(number=11).indicators.all() if "集体协商建制率" in i.name
-    )
+    rate = next(i for i in plan.tasks.get(number=11).indicators.all() if "集体协商建制率" in i.name)
     assert (rate.kind, rate.comparator, rate.target, rate.measure_unit) == ("rate", "gte", 90, "%")
 
 
@@ -156,9 +204,7 @@ def test_failed_reimport_leaves_the_existing_plan_untouched(world, plan_text, ye
 def test_new_industry_union_joins_every_task_that_names_industry_unions(world):
     unit = unit_create(name="龙岗区测试行业工会", kind=UnitKind.INDUSTRY)
     tasks_with_group = set(
-        world.plan.tasks.filter(participants_text__contains="行业工会").values_list(
-            "pk", flat=True
-        )
+        world.plan.tasks.filter(participants_text__contains="行业工会").values_list("pk", flat=True)
     )
     joined = set(TaskParticipant.objects.filter(unit=unit).values_list("task_id", flat=True))
     assert joined == tasks_with_group

@@ -54,9 +54,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="工作要点原文（.txt）路径")
         parser.add_argument("--year", type=int, required=True, help="年度，如 2024")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="只显示识别结果，不保存任何内容"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="只显示识别结果，不保存任何内容")
         parser.add_argument(
             "--status",
             choices=PlanStatus.values,
@@ -68,7 +66,9 @@ class Command(BaseCommand):
         text = read_plan_file(options["path"])
         try:
             result = plan_import(
-                text=text, year=options["year"], dry_run=options["dry_run"],
+                text=text,
+                year=options["year"],
+                dry_run=options["dry_run"],
                 status=options["status"],
             )
         except PlanImportError as exc:

@@ -11,11 +11,15 @@ from unionplan.demo import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：组织机构、2024 年工作要点、四个季度填报周期和各角色演示账号（可重复运行）。"
+    help = (
+        "载入演示数据：组织机构、2024 年工作要点、四个季度填报周期和各角色演示账号（可重复运行）。"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo_seed()
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
+        )
         for demo, is_new in users:
             role = Role(demo.role).label
             unit = demo.unit_name or "—"

@@ -1,0 +1,94 @@
+"""The permission matrix: every route × every role, built from the URL resolver.
+
+A new route without a row here fails ``test_every_route_has_a_row``. Each row gives the status
+each role gets; roles are relative to task 10 (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import ROLES, World
+
+# Namespaces whose routes are guarded as a whole by their owner (the Django admin checks
+# is_staff itself); one representative row stands for each.
+WHOLE_NAMESPACES = {"admin"}
+# Routes with no name that Django or DRF add (static files in DEBUG, format suffixes).
+IGNORED = {"", "api-root"}
+
+
+def route_names(patterns: list | None = None, namespace: str = "") -> set[str]:
+    """Every named route of the project, as ``namespace:name``."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in WHOLE_NAMESPACES:
+                names.add(f"{entry.namespace}:*")
+                continue
+            inner = ":".join(filter(None, [namespace, entry.namespace or ""]))
+            names |= route_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names - IGNORED
+
+
+ALL_OK = dict.fromkeys(ROLES, 200)
+
+
+def everyone_signed_in(status: int, anonymous: int) -> dict[str, int]:
+    return {**dict.fromkeys(ROLES, status), "anonymous": anonymous}
+
+
+@dataclass(frozen=True)
+class Row:
+    path: Callable[[World], str]
+    expected: dict[str, int]
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+
+
+API_READ = everyone_signed_in(200, anonymous=403)
+MATRIX: dict[str, Row] = {
+    "home": Row(lambda w: "/", everyone_signed_in(302, anonymous=302)),
+    "tasks:plan_overview": Row(lambda w: "/plans/2024/", everyone_signed_in(200, anonymous=302)),
+    "tasks:task_detail": Row(
+        lambda w: f"/tasks/{w.task.pk}/", everyone_signed_in(200, anonymous=302)
+    ),
+    "login": Row(lambda w: "/accounts/login/", everyone_signed_in(302, anonymous=200)),
+    "logout": Row(lambda w: "/accounts/logout/", dict.fromkeys(ROLES, 302), method="post"),
+    "healthz": Row(lambda w: "/healthz", ALL_OK),
+    "admin:*": Row(lambda w: "/admin/", {**dict.fromkeys(ROLES, 302), "admin": 200}),
+    "plan-list": Row(lambda w: "/api/v1/plans/", API_READ),
+    "plan-detail": Row(lambda w: f"/api/v1/plans/{w.plan.pk}/", API_READ),
+    "section-list": Row(lambda w: "/api/v1/sections/", API_READ),
+    "section-detail": Row(lambda w: f"/api/v1/sections/{w.task.section_id}/", API_READ),
+    "task-list": Row(lambda w: "/api/v1/tasks/", API_READ),
+    "task-detail": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/", API_READ),
+    "indicator-list": Row(lambda w: "/api/v1/indicators/", API_READ),
+    "indicator-detail": Row(
+        lambda w: f"/api/v1/indicators/{w.task.indicators.first().pk}/", API_READ
+    ),
+    "unit-list": Row(lambda w: "/api/v1/units/", API_READ),
+    "unit-detail": Row(lambda w: f"/api/v1/units/{w.task.leads.first().unit_id}/", API_READ),
+    "period-list": Row(lambda w: "/api/v1/periods/", API_READ),
+    "period-detail": Row(lambda w: f"/api/v1/periods/{w.plan.periods.first().pk}/", API_READ),
+    "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
+    "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),
+}
+
+
+def test_every_route_has_a_row():
+    assert route_names() == set(MATRIX), "add a row to MATRIX for every new route"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_route_answers_each_role_as_the_policy_says(world, route, role):
+    row = MATRIX[route]
+    client = world.client(role)
+    response = getattr(client, row.method)(row.path(world), row.data)
+    assert response.status_code == row.expected[role], (route, role)
