@@ -18,6 +18,23 @@ class UnitKind(models.TextChoices):
 # Kinds whose members fill unit reports (街道/行业/社区).
 REPORTING_KINDS = (UnitKind.STREET, UnitKind.INDUSTRY, UnitKind.COMMUNITY)
 
+# The order people expect units listed in: streets first, as the plan names them.
+KIND_DISPLAY_ORDER = (
+    UnitKind.STREET,
+    UnitKind.INDUSTRY,
+    UnitKind.COMMUNITY,
+    UnitKind.DEPARTMENT,
+    UnitKind.DISTRICT,
+)
+
+
+def kind_order(field: str = "kind") -> models.Case:
+    """An ORDER BY expression putting units of ``field``'s kind in KIND_DISPLAY_ORDER."""
+    return models.Case(
+        *(models.When(**{field: kind}, then=i) for i, kind in enumerate(KIND_DISPLAY_ORDER)),
+        output_field=models.IntegerField(),
+    )
+
 
 class Unit(models.Model):
     """An organisation in the federation's tree: the district, a department, a street union…"""

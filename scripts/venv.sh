@@ -7,12 +7,14 @@ req="${1:-requirements.txt}"
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet --upgrade pip 2> >(grep -v "^WARNING: Location" >&2)
 fi
 stamp=".venv/.installed-$(basename "$req")"
 sum=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   echo "==> installing $req"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+  # grep drops pip's notes about this machine's absent local mirrors; pip's own status is kept.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req" \
+    2> >(grep -v "^WARNING: Location 'file:" >&2)
   echo "$sum" > "$stamp"
 fi

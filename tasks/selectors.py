@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from departments.models import kind_order
 from tasks.models import (
     Indicator,
     KeyTask,
@@ -24,7 +25,7 @@ def task_queryset_for_display(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
         Prefetch(
             "participants",
             queryset=TaskParticipant.objects.select_related("unit").order_by(
-                "unit__kind", "unit__sort_order", "unit__name"
+                kind_order("unit__kind"), "unit__sort_order", "unit__name"
             ),
         ),
         Prefetch("indicators", queryset=Indicator.objects.order_by("order")),
