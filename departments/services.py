@@ -41,9 +41,11 @@ def unit_create(
     *, name: str, kind: str, parent: Unit | None = None, short_name: str = "", sort_order: int = 0
 ) -> Unit:
     """Add a unit; it joins every task whose participants name its whole group (e.g. 行业工会)."""
-    from tasks.models import TaskParticipant
+    from history.models import record_related_change
+    from history.recording import Source, recording
+    from tasks.models import KeyTask, TaskParticipant
 
-    with transaction.atomic():
+    with transaction.atomic(), recording(actor=None, source=Source.SYSTEM):
         unit = Unit.objects.create(
             name=name, kind=kind, parent=parent, short_name=short_name, sort_order=sort_order
         )
@@ -53,13 +55,16 @@ def unit_create(
             .values_list("task_id", "group")
             .distinct()
         )
+        joined = dict(task_groups)
         TaskParticipant.objects.bulk_create(
             [
                 TaskParticipant(task_id=task_id, unit=unit, group=group)
-                for task_id, group in dict(task_groups).items()
+                for task_id, group in joined.items()
             ],
             ignore_conflicts=True,
         )
+        for task in KeyTask.objects.filter(pk__in=joined):
+            record_related_change(task=task, label="参与单位", old=[], new=[f"新增{unit.name}"])
     return unit
 
 

@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from history.models import record_related_change
 from tasks.models import (
     Indicator,
     IndicatorAllocation,
+    Instruction,
     KeyTask,
+    ProgressUpdate,
     Section,
     TaskLead,
     TaskParticipant,
@@ -42,14 +45,43 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True
 
 
+class RecordedAdmin(admin.ModelAdmin):
+    """Admin of an audited model: bulk deletion would skip the record, so it is not offered."""
+
+    def get_actions(self, request):  # type: ignore[no-untyped-def]
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(KeyTask)
-class KeyTaskAdmin(admin.ModelAdmin):
+class KeyTaskAdmin(RecordedAdmin):
     list_display = ["number", "title", "section", "plan", "due_date"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "section", "leads__unit"]
     search_fields = ["title", "description"]
     list_select_related = ["section", "plan"]
     inlines = [TaskLeadInline, TaskParticipantInline, IndicatorInline]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        task = form.instance
+        before = self._related_names(task)
+        super().save_related(request, form, formsets, change)
+        after = self._related_names(task)
+        for label in ("牵头部室", "参与单位"):
+            if before[label] != after[label]:
+                record_related_change(task=task, label=label, old=before[label], new=after[label])
+
+    @staticmethod
+    def _related_names(task: KeyTask) -> dict[str, list[str]]:
+        if task.pk is None:
+            return {"牵头部室": [], "参与单位": []}
+        return {
+            "牵头部室": [
+                lead.unit.name for lead in task.leads.select_related("unit").order_by("order")
+            ],
+            "参与单位": sorted(p.unit.name for p in task.participants.select_related("unit")),
+        }
 
 
 class IndicatorAllocationInline(admin.TabularInline):
@@ -59,7 +91,7 @@ class IndicatorAllocationInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RecordedAdmin):
     list_display = ["name", "task", "kind", "comparator", "target", "measure_unit"]
     list_filter = ["kind", "task__plan"]
     search_fields = ["name", "task__title"]
@@ -71,3 +103,18 @@ class IndicatorAdmin(admin.ModelAdmin):
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["numeral", "title", "plan"]
     list_filter = ["plan"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(RecordedAdmin):
+    list_display = ["task", "period", "status", "percent", "updated_by", "updated_at"]
+    list_filter = ["period", "status"]
+    list_select_related = ["task", "period", "updated_by"]
+    readonly_fields = ["version", "created_by", "updated_by"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(RecordedAdmin):
+    list_display = ["task", "author", "created_at", "answered_at"]
+    list_select_related = ["task", "author"]
+    readonly_fields = ["version"]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from departments.models import Unit
+from history.models import AuditedModel
 
 
 class PlanStatus(models.TextChoices):
@@ -71,8 +72,18 @@ class Section(models.Model):
         return f"{self.numeral}、{self.title}"
 
 
-class KeyTask(models.Model):
+class KeyTask(AuditedModel):
     """A key task (重点工作), numbered across the whole plan."""
+
+    audit_fields = (
+        "section",
+        "number",
+        "title",
+        "description",
+        "participants_text",
+        "due_date",
+        "node_targets",
+    )
 
     plan = models.ForeignKey(
         WorkPlan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="tasks"
@@ -85,6 +96,12 @@ class KeyTask(models.Model):
     description = models.TextField("工作内容")
     participants_text = models.CharField("参与单位（原文）", max_length=300, blank=True)
     due_date = models.DateField("完成时限")
+    node_targets = models.JSONField(
+        "季度节点目标",
+        default=list,
+        blank=True,
+        help_text="四个季度末应达到的进度（%），如 [10, 60, 80, 100]；留空则按时间进度",
+    )
     lead_units = models.ManyToManyField(
         Unit, verbose_name="牵头部室", through="TaskLead", related_name="led_tasks"
     )
@@ -111,6 +128,9 @@ class KeyTask(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", kwargs={"pk": self.pk})
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.pk, self.plan_id
 
 
 class TaskLead(models.Model):
@@ -181,8 +201,18 @@ class MeasureUnit(models.TextChoices):
     NONE = "", "（无）"
 
 
-class Indicator(models.Model):
+class Indicator(AuditedModel):
     """A quantitative target (量化指标) of a task."""
+
+    audit_fields = (
+        "name",
+        "kind",
+        "measure_unit",
+        "comparator",
+        "target",
+        "per_unit_target",
+        "order",
+    )
 
     task = models.ForeignKey(
         KeyTask, verbose_name="重点工作", on_delete=models.CASCADE, related_name="indicators"
@@ -233,6 +263,9 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.task_id, None
+
     @property
     def target_display(self) -> str:
         """The target as the plan would write it, e.g. "≥ 22 个" or "完成"."""
@@ -266,3 +299,146 @@ class IndicatorAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.unit}: {self.target}"
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+
+
+class ProgressUpdate(AuditedModel):
+    """The lead department's account of a task in one reporting period; edits are versioned."""
+
+    audit_fields = ("status", "percent", "progress", "problems", "next_steps")
+
+    task = models.ForeignKey(
+        KeyTask, verbose_name="重点工作", on_delete=models.CASCADE, related_name="updates"
+    )
+    period = models.ForeignKey(
+        "reports.ReportingPeriod",
+        verbose_name="填报周期",
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+    )
+    status = models.CharField(
+        "推进状态",
+        max_length=20,
+        choices=ProgressStatus.choices,
+        default=ProgressStatus.IN_PROGRESS,
+    )
+    percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
+    progress = models.TextField("进展情况")
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下一步计划", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(
+        "departments.User",
+        verbose_name="填报人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    updated_by = models.ForeignKey(
+        "departments.User",
+        verbose_name="最后修改人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工作进展"
+        verbose_name_plural = "工作进展"
+        ordering = ["task", "period__kind", "period__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period"], name="progress_one_per_period"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="progress_percent_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.task.number}项 {self.period.name}进展"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.task_id, None
+
+
+class IndicatorActual(AuditedModel):
+    """The lead department's own figure for an indicator in one period.
+
+    Count: what was achieved in the period (the district total adds all periods and approved unit
+    contributions). Rate: the value at the period's end (the latest counts). Milestone: done + date.
+    """
+
+    audit_fields = ("value", "done", "done_on")
+
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name="工作进展", on_delete=models.CASCADE, related_name="actuals"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="量化指标", on_delete=models.CASCADE, related_name="actuals"
+    )
+    value = models.DecimalField("完成值", max_digits=12, decimal_places=2, null=True, blank=True)
+    done = models.BooleanField("已完成", default=False)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "指标完成值"
+        verbose_name_plural = "指标完成值"
+        constraints = [
+            models.UniqueConstraint(fields=["update", "indicator"], name="actual_unique"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="actual_value_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}（{self.update.period.name}）"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.indicator.task_id, None
+
+
+class Instruction(AuditedModel):
+    """A leader's instruction (批示) on a task, answered by the lead department."""
+
+    audit_fields = ("text", "answer")
+
+    task = models.ForeignKey(
+        KeyTask, verbose_name="重点工作", on_delete=models.CASCADE, related_name="instructions"
+    )
+    author = models.ForeignKey(
+        "departments.User", verbose_name="批示领导", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("批示内容")
+    created_at = models.DateTimeField("批示时间", auto_now_add=True)
+    answer = models.TextField("办理情况", blank=True)
+    answered_by = models.ForeignKey(
+        "departments.User",
+        verbose_name="答复人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"第{self.task.number}项批示"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.task_id, None

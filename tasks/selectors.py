@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from departments.models import kind_order
+from history.models import Event
 from tasks.models import (
     Indicator,
+    IndicatorActual,
+    IndicatorKind,
+    Instruction,
     KeyTask,
     PlanStatus,
+    ProgressStatus,
+    ProgressUpdate,
     Section,
     TaskLead,
     TaskParticipant,
     WorkPlan,
 )
+from tasks.status import COLOUR_LABELS, Colour, expected_progress, indicator_met, task_colour
 
 
 def task_queryset_for_display(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
@@ -106,3 +117,151 @@ def plan_export_data(plan: WorkPlan) -> dict[str, Any]:
             for s in plan.sections.order_by("number")
         ],
     }
+
+
+# --- progress and status -------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorState:
+    """An indicator with what has been achieved against it."""
+
+    indicator: Indicator
+    actual: Decimal | None  # count: sum of periods; rate: latest value; milestone: 1 when done
+    done_on: dt.date | None
+    met: bool
+
+    @property
+    def percent(self) -> int | None:
+        """Share of the target achieved (0–100, for the progress bar); None without a target."""
+        ind = self.indicator
+        if ind.kind == IndicatorKind.MILESTONE:
+            return 100 if self.met else 0
+        if not ind.target or self.actual is None:
+            return 0 if ind.target else None
+        if ind.comparator == "lte":
+            return 100 if self.met else 0
+        return min(100, int(self.actual * 100 / ind.target))
+
+    @property
+    def actual_display(self) -> str:
+        ind = self.indicator
+        if ind.kind == IndicatorKind.MILESTONE:
+            return (
+                f"已完成（{self.done_on:%Y-%m-%d}）"
+                if self.met and self.done_on
+                else ("已完成" if self.met else "未完成")
+            )
+        if self.actual is None:
+            return "—"
+        number = format(self.actual.normalize(), "f")
+        return f"{number}%" if ind.measure_unit == "%" else f"{number} {ind.measure_unit}".strip()
+
+
+@dataclass
+class TaskState:
+    """Where a task stands today: its latest update, colour and indicators."""
+
+    task: KeyTask
+    latest: ProgressUpdate | None
+    percent: int
+    expected: float
+    colour: Colour
+    indicators: list[IndicatorState] = field(default_factory=list)
+
+    @property
+    def behind(self) -> float:
+        return max(0.0, round(self.expected - self.percent, 1))
+
+    @property
+    def colour_label(self) -> str:
+        return COLOUR_LABELS[self.colour]
+
+    @property
+    def last_update_at(self) -> dt.datetime | None:
+        return self.latest.updated_at if self.latest else None
+
+
+def task_queryset_with_progress(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
+    """Tasks for display plus their updates and actuals, in a fixed number of queries."""
+    return task_queryset_for_display(tasks).prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.select_related("period", "updated_by")
+            .prefetch_related("actuals")
+            .order_by("period__end_date"),
+        )
+    )
+
+
+def _indicator_states(task: KeyTask, updates: list[ProgressUpdate]) -> list[IndicatorState]:
+    by_indicator: dict[int, list[IndicatorActual]] = {}
+    for update in updates:  # oldest period first
+        for actual in update.actuals.all():
+            by_indicator.setdefault(actual.indicator_id, []).append(actual)
+    states = []
+    for ind in task.indicators.all():
+        rows = by_indicator.get(ind.pk, [])
+        done_on = None
+        if ind.kind == IndicatorKind.COUNT:
+            values = [r.value for r in rows if r.value is not None]
+            actual = sum(values, Decimal(0)) if values else None
+        elif ind.kind == IndicatorKind.RATE:
+            values = [r.value for r in rows if r.value is not None]
+            actual = values[-1] if values else None
+        else:
+            finished = [r for r in rows if r.done]
+            actual = Decimal(1) if finished else None
+            done_on = finished[-1].done_on if finished else None
+        if ind.kind == IndicatorKind.MILESTONE:
+            met = actual is not None
+        else:
+            met = indicator_met(comparator=ind.comparator, target=ind.target, actual=actual)
+        states.append(IndicatorState(indicator=ind, actual=actual, done_on=done_on, met=met))
+    return states
+
+
+def task_state(task: KeyTask, today: dt.date) -> TaskState:
+    """Compute a task's state from its prefetched updates (see task_queryset_with_progress)."""
+    updates = list(task.updates.all())
+    latest = updates[-1] if updates else None
+    indicators = _indicator_states(task, updates)
+    percent = latest.percent if latest else 0
+    said_done = latest is not None and latest.status == ProgressStatus.DONE
+    expected = expected_progress(task.plan.year, today, task.node_targets)
+    colour = task_colour(
+        done=said_done and all(s.met for s in indicators),
+        percent=percent,
+        expected=expected,
+        overdue=today > task.due_date,
+        amber_points=settings.UNIONPLAN_AMBER_POINTS,
+        red_points=settings.UNIONPLAN_RED_POINTS,
+    )
+    return TaskState(
+        task=task,
+        latest=latest,
+        percent=percent,
+        expected=expected,
+        colour=colour,
+        indicators=indicators,
+    )
+
+
+def task_states(tasks: QuerySet[KeyTask], today: dt.date) -> list[TaskState]:
+    """States of many tasks, in a fixed number of queries, in task-number order."""
+    return [task_state(t, today) for t in task_queryset_with_progress(tasks).order_by("number")]
+
+
+def task_timeline(task: KeyTask) -> QuerySet[Event]:
+    """Every recorded change of a task, newest first."""
+    return Event.objects.filter(task=task).select_related("actor").order_by("-created_at", "-pk")
+
+
+def instructions_open_for(user: Any, instructions: QuerySet[Instruction]) -> QuerySet[Instruction]:
+    """Unanswered instructions: all for leaders and admins, those on led tasks for staff."""
+    from unionplan import policies
+
+    open_ = instructions.filter(answer="").select_related("task__plan", "author")
+    if policies.is_admin(user) or policies.is_leader(user):
+        return open_
+    return open_.filter(task__leads__unit_id=getattr(user, "unit_id", None)).distinct()

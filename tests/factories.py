@@ -7,6 +7,7 @@ import datetime as dt
 import factory
 
 from departments.models import Role, Unit, UnitKind, User
+from history.recording import Source, recording
 from tasks.models import Indicator, IndicatorKind, KeyTask, PlanStatus, Section, TaskLead, WorkPlan
 
 
@@ -51,7 +52,19 @@ class SectionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"板块{n}")
 
 
-class KeyTaskFactory(factory.django.DjangoModelFactory):
+class RecordedFactory(factory.django.DjangoModelFactory):
+    """Audited models are written inside a recording scope, as the product's services do."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001,ANN206
+        with recording(actor=None, source=Source.SYSTEM):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class KeyTaskFactory(RecordedFactory):
     class Meta:
         model = KeyTask
         skip_postgeneration_save = True
@@ -69,7 +82,7 @@ class KeyTaskFactory(factory.django.DjangoModelFactory):
             TaskLead.objects.create(task=self, unit=unit, order=order)
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(RecordedFactory):
     class Meta:
         model = Indicator
 

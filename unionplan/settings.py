@@ -9,6 +9,7 @@ secret and allowed hosts. Every variable is listed in README.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "unionplan",
+    "history",
     "departments",
     "tasks",
     "reports",
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unionplan.middleware.AdminRecordingMiddleware",
 ]
 
 if PRODUCTION:
@@ -257,6 +260,14 @@ SPECTACULAR_SETTINGS = {
 # Status colours (红黄绿灯): how many points behind expected progress a task may be.
 UNIONPLAN_AMBER_POINTS = env_int("UNIONPLAN_AMBER_POINTS", 10)
 UNIONPLAN_RED_POINTS = env_int("UNIONPLAN_RED_POINTS", 25)
+_today = env_str("UNIONPLAN_TODAY")
+try:
+    # Pins "today" (YYYY-MM-DD): the demo shows the 2024 plan as it stood in October 2024.
+    UNIONPLAN_TODAY = dt.date.fromisoformat(_today) if _today else None
+except ValueError:
+    raise ImproperlyConfigured(
+        f"UNIONPLAN_TODAY must be a date like 2024-10-20, not {_today!r}."
+    ) from None
 UNIONPLAN_SITE_NAME = env_str("UNIONPLAN_SITE_NAME", "龙岗区总工会重点工作推进系统")
 
 # Security: production turns on every protection `check --deploy` asks for.

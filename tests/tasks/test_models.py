@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
+from history.recording import Source, recording
 from tasks.models import Indicator, IndicatorKind, KeyTask, WorkPlan
 from tests.factories import IndicatorFactory, KeyTaskFactory, WorkPlanFactory
 
 
 def refused(create) -> bool:  # noqa: ANN001
     try:
-        with transaction.atomic():
+        with transaction.atomic(), recording(actor=None, source=Source.SYSTEM):
             create()
     except IntegrityError:
         return True
@@ -61,7 +62,8 @@ def test_rate_over_one_hundred_percent_is_refused_but_a_count_over_100_is_fine()
 def test_count_indicator_without_target_is_refused_but_a_milestone_needs_none():
     task = KeyTaskFactory()
     assert refused(lambda: IndicatorFactory(task=task, target=None))
-    Indicator.objects.create(task=task, name="建成", kind=IndicatorKind.MILESTONE)
+    with recording(actor=None, source=Source.SYSTEM):
+        Indicator.objects.create(task=task, name="建成", kind=IndicatorKind.MILESTONE)
 
 
 @pytest.mark.django_db

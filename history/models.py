@@ -1,0 +1,211 @@
+"""Events of the full history (全程留痕) and the base class of models whose changes they record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from history.recording import SOURCE_LABELS, current_recorder
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+
+
+class Event(models.Model):
+    """One recorded change: who, when, through which channel, and each field's old → new value."""
+
+    task = models.ForeignKey(
+        "tasks.KeyTask",
+        verbose_name="重点工作",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    plan = models.ForeignKey(
+        "tasks.WorkPlan",
+        verbose_name="工作要点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
+    source = models.CharField("途径", max_length=20)
+    action = models.CharField("动作", max_length=20, choices=EventAction.choices)
+    object_type = models.CharField("对象类型", max_length=40)
+    object_label = models.CharField("对象类别", max_length=40)
+    object_id = models.CharField("对象编号", max_length=40)
+    object_repr = models.CharField("对象", max_length=300)
+    changes = models.JSONField("变更内容", default=list, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "留痕记录"
+        verbose_name_plural = "留痕记录"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["task", "-created_at"], name="event_task_time")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, self.source)
+
+
+def display_value(value: Any) -> str:
+    """A field value as a person reads it in the timeline."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "（空）"
+    return str(value)
+
+
+def record_event(
+    *,
+    obj: models.Model,
+    action: str,
+    changes: list[list[str]],
+    task_id: int | None,
+    plan_id: int | None,
+) -> Event:
+    """Write one event for ``obj`` in the open recording scope."""
+    recorder = current_recorder()
+    actor = recorder.actor
+    return Event.objects.create(
+        task_id=task_id,
+        plan_id=plan_id,
+        actor=actor,
+        actor_name=(actor.display_name if actor is not None else "系统"),
+        source=recorder.source,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_label=str(obj._meta.verbose_name),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes,
+    )
+
+
+class AuditedModel(models.Model):
+    """A model whose every save and delete is recorded, and refused outside a recording scope.
+
+    Why in ``save()``: the guarantee "no change without a record" must hold for every path —
+    services, the admin, the importer — so it lives at the one place they all pass through.
+    ``QuerySet.update``/``bulk_create``/``delete`` skip it and are not used on these models.
+    """
+
+    audit_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._audit_loaded = self._audit_snapshot() if not self._state.adding else {}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        current_recorder()  # refuse before writing anything
+        adding = self._state.adding
+        after = self._audit_snapshot()
+        changes = self._audit_changes({} if adding else self._audit_loaded, after)
+        super().save(*args, **kwargs)
+        self._audit_loaded = after
+        if adding or changes:
+            task_id, plan_id = self.audit_scope()
+            record_event(
+                obj=self,
+                action=EventAction.CREATE if adding else EventAction.UPDATE,
+                changes=changes,
+                task_id=task_id,
+                plan_id=plan_id,
+            )
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        current_recorder()
+        task_id, plan_id = self.audit_scope()
+        before = self._audit_snapshot()
+        changes = [
+            [str(self._meta.get_field(n).verbose_name), self._audit_display(n, v), "（删除）"]
+            for n, v in before.items()
+            if v not in (None, "")
+        ]
+        record_event(
+            obj=self, action=EventAction.DELETE, changes=changes, task_id=task_id, plan_id=plan_id
+        )
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = instance._audit_snapshot()
+        return instance
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        """The (task id, plan id) whose timeline this object's events belong to."""
+        return None, None
+
+    def _audit_snapshot(self) -> dict[str, Any]:
+        snapshot = {}
+        deferred = self.get_deferred_fields()  # e.g. rows Django loads only to cascade a delete
+        for name in self.audit_fields:
+            field = self._meta.get_field(name)
+            if field.attname not in deferred:
+                snapshot[name] = field.value_from_object(self)
+        return snapshot
+
+    def _audit_display(self, name: str, raw: Any) -> str:
+        field = self._meta.get_field(name)
+        if field.is_relation and raw is not None:
+            related = field.related_model._default_manager.filter(pk=raw).first()
+            return str(related) if related is not None else str(raw)
+        if field.choices:
+            return str(dict(field.flatchoices).get(raw, raw))
+        return display_value(raw)
+
+    def _audit_changes(self, before: dict[str, Any], after: dict[str, Any]) -> list[list[str]]:
+        changes = []
+        for name in self.audit_fields:
+            old, new = before.get(name), after.get(name)
+            if old != new:
+                label = str(self._meta.get_field(name).verbose_name)
+                old_text = self._audit_display(name, old) if name in before else "（空）"
+                changes.append([label, old_text, self._audit_display(name, new)])
+        return changes
+
+
+def record_related_change(*, task: Any, label: str, old: list[str], new: list[str]) -> Event:
+    """Record a change of a task's related rows (leads, participants) as one task event."""
+    return record_event(
+        obj=task,
+        action=EventAction.UPDATE,
+        changes=[[label, display_value(old), display_value(new)]],
+        task_id=task.pk,
+        plan_id=task.plan_id,
+    )
