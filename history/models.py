@@ -193,6 +193,8 @@ class AuditedModel(models.Model):
         changes = []
         for name in self.audit_fields:
             old, new = before.get(name), after.get(name)
+            if not before and new in (None, "", False, [], {}):
+                continue  # a new row: only what was actually filled in is worth reading
             if old != new:
                 label = str(self._meta.get_field(name).verbose_name)
                 old_text = self._audit_display(name, old) if name in before else "（空）"

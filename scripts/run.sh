@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/venv.sh requirements.txt
 port="${PORT:-8000}"
+# The demo shows the 2024 plan as it stood on 20 October 2024; unset it for real use.
+export UNIONPLAN_TODAY="${UNIONPLAN_TODAY-2024-10-20}"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
 echo

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from tasks import selectors
-from tasks.models import Indicator, KeyTask, Section, WorkPlan
+from history.recording import Source
+from tasks import selectors, services
+from tasks.models import Indicator, Instruction, KeyTask, ProgressUpdate, Section, WorkPlan
 from tasks.serializers import (
+    AnswerInputSerializer,
+    EventSerializer,
     IndicatorSerializer,
+    InstructionInputSerializer,
+    InstructionSerializer,
     KeyTaskSerializer,
+    ProgressInputSerializer,
+    ProgressUpdateSerializer,
     SectionSerializer,
+    TaskStateSerializer,
     WorkPlanSerializer,
 )
-from unionplan import policies
+from unionplan import clock, policies
+
+
+def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal in the API's error format (field → messages)."""
+    return exceptions.ValidationError(exc.message_dict)
+
+
+def conflict_response(conflict: services.ConflictError, current: object) -> Response:
+    """409 with the current state, so that a client can show what changed meanwhile."""
+    return Response(
+        {
+            "status": 409,
+            "code": "conflict",
+            "message": conflict.message,
+            "errors": {},
+            "current": current,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
 
 
 class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -48,6 +80,8 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = KeyTaskSerializer
     policy_resource = "task"
+    # Reaching the task is enough here; the services then decide who may write (403 otherwise).
+    policy_actions = {"progress": "task.view", "instructions": "task.view"}
     filterset_fields = {
         "plan": ["exact"],
         "plan__year": ["exact"],
@@ -61,6 +95,78 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[KeyTask]:
         tasks = policies.tasks_visible_to(self.request.user).order_by("plan__year", "number")
         return selectors.task_queryset_for_display(tasks).distinct()
+
+    @extend_schema(
+        methods=["GET"],
+        responses=TaskStateSerializer,
+        summary="任务当前状态（红黄绿灯、进度、指标）",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ProgressInputSerializer,
+        responses={
+            200: ProgressUpdateSerializer,
+            201: ProgressUpdateSerializer,
+            409: OpenApiResponse(description="版本过期：返回最新内容，未保存"),
+        },
+        summary="填报或修改某一周期的进展（需带 version）",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def progress(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        if request.method == "GET":
+            full = selectors.task_queryset_with_progress(KeyTask.objects.filter(pk=task.pk)).get()
+            state = selectors.task_state(full, clock.today())
+            return Response(TaskStateSerializer(state).data)
+        serializer = ProgressInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version = serializer.validated_data["version"]
+        try:
+            update = services.progress_save(
+                task=task,
+                period=serializer.validated_data["period"],
+                user=request.user,
+                data=serializer.to_input(),
+                expected_version=version,
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        except services.ConflictError as conflict:
+            current = ProgressUpdateSerializer(conflict.current).data if conflict.current else None
+            return conflict_response(conflict, current)
+        code = status.HTTP_201_CREATED if version == 0 else status.HTTP_200_OK
+        return Response(ProgressUpdateSerializer(update).data, status=code)
+
+    @extend_schema(responses=EventSerializer(many=True), summary="全程留痕（最新在前）")
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        page = self.paginate_queryset(selectors.task_timeline(task))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=InstructionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=InstructionInputSerializer, responses={201: InstructionSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def instructions(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        if request.method == "GET":
+            rows = task.instructions.order_by("-created_at")
+            return Response(InstructionSerializer(rows, many=True).data)
+        serializer = InstructionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            instruction = services.instruction_create(
+                task=task,
+                user=request.user,
+                text=serializer.validated_data["text"],
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -76,4 +182,65 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             policies.indicators_visible_to(self.request.user)
             .select_related("task__plan")
             .order_by("task__plan__year", "task__number", "order")
+        )
+
+
+class InstructionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Leaders' instructions (批示); ``?open=true`` lists the unanswered ones."""
+
+    serializer_class = InstructionSerializer
+    policy_resource = "instruction"
+    policy_actions = {"answer": "instruction.answer"}
+    filterset_fields = ["task", "task__plan__year"]
+
+    def get_queryset(self) -> QuerySet[Instruction]:
+        rows = (
+            policies.instructions_visible_to(self.request.user)
+            .select_related("task__plan")
+            .prefetch_related("task__leads")
+        )
+        if self.request.query_params.get("open") in {"true", "1"}:
+            rows = selectors.instructions_open_for(self.request.user, rows)
+        return rows.order_by("-created_at")
+
+    @extend_schema(
+        request=AnswerInputSerializer,
+        responses={200: InstructionSerializer, 409: OpenApiResponse(description="已被他人答复")},
+        summary="牵头部室答复批示（需带 version）",
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        instruction = self.get_object()
+        serializer = AnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            updated = services.instruction_answer(
+                instruction=instruction,
+                user=request.user,
+                answer=serializer.validated_data["answer"],
+                expected_version=serializer.validated_data["version"],
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        except services.ConflictError as conflict:
+            return conflict_response(conflict, InstructionSerializer(conflict.current).data)
+        return Response(InstructionSerializer(updated).data)
+
+
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Progress updates of the tasks the caller may read, with their indicator figures."""
+
+    serializer_class = ProgressUpdateSerializer
+    policy_resource = "progress"
+    filterset_fields = ["task", "period", "task__plan__year", "status"]
+
+    def get_queryset(self) -> QuerySet[ProgressUpdate]:
+        return (
+            ProgressUpdate.objects.filter(task__in=policies.tasks_visible_to(self.request.user))
+            .select_related("task__plan", "period")
+            .prefetch_related("actuals")
+            .order_by("task__number", "period__number")
         )

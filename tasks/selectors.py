@@ -257,6 +257,32 @@ def task_timeline(task: KeyTask) -> QuerySet[Event]:
     return Event.objects.filter(task=task).select_related("actor").order_by("-created_at", "-pk")
 
 
+@dataclass
+class TimelineEntry:
+    """Events one person recorded in one go (e.g. an update and its indicator figures)."""
+
+    first: Event
+    events: list[Event]
+
+
+def timeline_entries(events: list[Event], *, window_seconds: int = 5) -> list[TimelineEntry]:
+    """Group consecutive events of the same actor and channel made within a few seconds."""
+    entries: list[TimelineEntry] = []
+    for event in events:
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and last.first.actor_id == event.actor_id
+            and last.first.source == event.source
+            and abs((last.events[-1].created_at - event.created_at).total_seconds())
+            <= window_seconds
+        ):
+            last.events.append(event)
+        else:
+            entries.append(TimelineEntry(first=event, events=[event]))
+    return entries
+
+
 def instructions_open_for(user: Any, instructions: QuerySet[Instruction]) -> QuerySet[Instruction]:
     """Unanswered instructions: all for leaders and admins, those on led tasks for staff."""
     from unionplan import policies

@@ -5,7 +5,19 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tasks.models import Indicator, KeyTask, Section, WorkPlan
+from history.models import Event
+from reports.models import ReportingPeriod
+from tasks.models import (
+    Indicator,
+    IndicatorActual,
+    Instruction,
+    KeyTask,
+    ProgressStatus,
+    ProgressUpdate,
+    Section,
+    WorkPlan,
+)
+from tasks.services import ActualInput, ProgressInput
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -78,3 +90,149 @@ class KeyTaskSerializer(serializers.ModelSerializer):
             {"id": p.unit_id, "name": p.unit.name, "group": p.group}
             for p in task.participants.all()
         ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One entry of a task's full history."""
+
+    source_label = serializers.CharField(read_only=True)
+    changes = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), read_only=True
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_name",
+            "source",
+            "source_label",
+            "action",
+            "object_type",
+            "object_label",
+            "object_id",
+            "object_repr",
+            "changes",
+        ]
+
+
+class IndicatorActualSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorActual
+        fields = ["indicator", "value", "done", "done_on"]
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    actuals = IndicatorActualSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "task",
+            "period",
+            "status",
+            "percent",
+            "progress",
+            "problems",
+            "next_steps",
+            "version",
+            "created_by",
+            "updated_by",
+            "created_at",
+            "updated_at",
+            "actuals",
+        ]
+
+
+class ActualInputSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    done = serializers.BooleanField(required=False, default=False)
+    done_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    """A progress update as an API client submits it; the same service checks the rules."""
+
+    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+    status = serializers.ChoiceField(choices=ProgressStatus.choices)
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    progress = serializers.CharField()
+    problems = serializers.CharField(required=False, allow_blank=True, default="")
+    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        min_value=0, help_text="所依据的版本：新建填 0，修改填读取到的 version"
+    )
+    actuals = ActualInputSerializer(many=True, required=False, default=list)
+
+    def to_input(self) -> ProgressInput:
+        data = self.validated_data
+        return ProgressInput(
+            status=data["status"],
+            percent=data["percent"],
+            progress=data["progress"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+            actuals={
+                a["indicator"]: ActualInput(
+                    value=a.get("value"), done=a.get("done", False), done_on=a.get("done_on")
+                )
+                for a in data["actuals"]
+            },
+        )
+
+
+class IndicatorStateSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(source="indicator.pk")
+    name = serializers.CharField(source="indicator.name")
+    target_display = serializers.CharField(source="indicator.target_display")
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+    met = serializers.BooleanField()
+
+
+class TaskStateSerializer(serializers.Serializer):
+    """Where a task stands: colour, percent, expected progress and indicator actuals."""
+
+    task = serializers.IntegerField(source="task.pk")
+    colour = serializers.CharField()
+    colour_label = serializers.CharField()
+    percent = serializers.IntegerField()
+    expected = serializers.FloatField()
+    behind = serializers.FloatField()
+    latest = ProgressUpdateSerializer(allow_null=True)
+    indicators = IndicatorStateSerializer(many=True)
+
+
+class InstructionSerializer(serializers.ModelSerializer):
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Instruction
+        fields = [
+            "id",
+            "task",
+            "author",
+            "text",
+            "created_at",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "version",
+            "is_open",
+        ]
+        read_only_fields = fields
+
+
+class InstructionInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+    version = serializers.IntegerField(min_value=1)

@@ -6,5 +6,10 @@ app_name = "tasks"
 
 urlpatterns = [
     path("plans/<int:year>/", views.plan_overview, name="plan_overview"),
+    path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
+    path("tasks/<int:pk>/instructions/", views.instruction_create, name="instruction_create"),
+    path("instructions/", views.instruction_list, name="instruction_list"),
+    path("instructions/<int:pk>/answer/", views.instruction_answer, name="instruction_answer"),
 ]

@@ -14,10 +14,23 @@ from unionplan import policies
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Navigation entries the current user may use, in display order."""
     user = request.user
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     if policies.can(user, "site.use"):
         items.append({"label": "工作要点", "url": reverse("home"), "key": "plan"})
+        items.append({"label": "重点工作", "url": reverse("tasks:task_list"), "key": "tasks"})
+        if policies.is_leader(user) or policies.is_admin(user) or user.role == "staff":
+            items.append(
+                {
+                    "label": "领导批示",
+                    "url": reverse("tasks:instruction_list"),
+                    "key": "instructions",
+                }
+            )
         items.append({"label": "接口文档", "url": reverse("api-docs"), "key": "api"})
     if policies.can(user, "site.admin"):
         items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})
-    return {"site_name": settings.UNIONPLAN_SITE_NAME, "nav_items": items}
+    return {
+        "site_name": settings.UNIONPLAN_SITE_NAME,
+        "nav_items": items,
+        "pinned_today": settings.UNIONPLAN_TODAY,
+    }

@@ -5,17 +5,34 @@ Idempotent: running it again changes nothing (existing users keep their password
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from departments.models import Role, Unit, UnitKind, User
 from departments.services import unit_create, units_ensure_reference, user_create
+from history.models import Event
+from history.recording import Source, recording
 from reports.services import periods_ensure_quarters
-from tasks.models import WorkPlan
-from tasks.services import plan_import
+from tasks.models import IndicatorKind, Instruction, ProgressStatus, ProgressUpdate, WorkPlan
+from tasks.services import (
+    ActualInput,
+    ProgressInput,
+    instruction_answer,
+    instruction_create,
+    plan_import,
+    progress_save,
+)
+
+T = TypeVar("T")
 
 REFERENCE_PLAN = Path(settings.BASE_DIR) / "tasks" / "plans" / "longgang-2024-work-plan.txt"
 DEMO_YEAR = 2024
@@ -72,7 +89,12 @@ def demo_seed() -> list[tuple[DemoUser, bool]]:
         _ensure_demo_units()
         if not WorkPlan.objects.filter(year=DEMO_YEAR).exists():
             # The industry unions must exist first so that "行业工会" expands to them.
-            plan_import(text=REFERENCE_PLAN.read_text(encoding="utf-8"), year=DEMO_YEAR)
+            _backdated(
+                dt.date(2024, 1, 15),
+                partial(
+                    plan_import, text=REFERENCE_PLAN.read_text(encoding="utf-8"), year=DEMO_YEAR
+                ),
+            )
         plan = WorkPlan.objects.get(year=DEMO_YEAR)
         periods_ensure_quarters(plan=plan)
         created = []
@@ -89,4 +111,116 @@ def demo_seed() -> list[tuple[DemoUser, bool]]:
                 full_name=demo.full_name,
             )
             created.append((demo, True))
+        if not ProgressUpdate.objects.filter(task__plan=plan).exists():
+            _seed_progress(plan)
     return created
+
+
+# Percent complete after Q1, Q2 and Q3 by task number % 5: as of 20 October 2024 (time progress
+# about 80 %) this gives green, green, amber, red and done tasks.
+PROGRESS_PATTERNS = ((25, 55, 85), (20, 50, 75), (15, 40, 62), (10, 30, 50), (30, 70, 100))
+NODE_TARGETS = {8: [10, 80, 90, 100], 15: [10, 50, 90, 100], 16: [25, 50, 75, 100]}
+PROBLEMS = (
+    "部分街道活动场地和经费协调需时，个别项目推进慢于计划。",
+    "基层工会人手紧张，部分台账资料更新不及时。",
+    "受汛期和高温天气影响，部分线下活动延后举办。",
+)
+NEXT_STEPS = (
+    "加强与各街道总工会的统筹调度，按月通报进度。",
+    "下季度集中开展督导，确保年底前完成全年目标。",
+    "梳理薄弱环节，逐一明确责任人和完成时限。",
+)
+
+
+def _seed_progress(plan: WorkPlan) -> None:
+    """Plausible Q1–Q3 progress for every task, by the lead department's demo user."""
+    staff_by_unit = {u.unit_id: u for u in User.objects.filter(role=Role.STAFF)}
+    periods = list(plan.periods.filter(kind="quarter").order_by("number"))[:3]
+    leader = User.objects.get(username="leader")
+    tasks = plan.tasks.prefetch_related("leads", "indicators").order_by("number")
+
+    def set_nodes() -> None:
+        with recording(actor=None, source=Source.SYSTEM):
+            for task in tasks:
+                if task.number in NODE_TARGETS:
+                    task.node_targets = NODE_TARGETS[task.number]
+                    task.save()
+
+    _backdated(dt.date(2024, 1, 20), set_nodes)
+    for task in tasks:
+        staff = staff_by_unit[task.leads.all()[0].unit_id]
+        pattern = PROGRESS_PATTERNS[task.number % 5]
+        previous = 0
+        for index, (period, percent) in enumerate(zip(periods, pattern, strict=False)):
+            done = percent == 100
+            share = Decimal(percent - previous) / 100
+            previous = percent
+            actuals = {}
+            for ind in task.indicators.all():
+                if ind.kind == IndicatorKind.COUNT and ind.target:
+                    actuals[ind.pk] = ActualInput(value=(ind.target * share).quantize(Decimal(1)))
+                elif ind.kind == IndicatorKind.RATE and ind.target:
+                    actuals[ind.pk] = ActualInput(
+                        value=min(Decimal(100), ind.target - 5 + index * 3)
+                    )
+            data = ProgressInput(
+                status=ProgressStatus.DONE if done else ProgressStatus.IN_PROGRESS,
+                percent=percent,
+                progress=f"{period.name}，{staff.unit.name}牵头推进“{task.title}”，"
+                f"会同参与单位落实年度安排，累计完成约{percent}%。",
+                problems="" if done else PROBLEMS[task.number % 3],
+                next_steps="" if done else NEXT_STEPS[task.number % 3],
+                actuals=actuals,
+            )
+            _backdated(
+                period.due_date - dt.timedelta(days=3),
+                partial(
+                    progress_save,
+                    task=task,
+                    period=period,
+                    user=staff,
+                    data=data,
+                    expected_version=0,
+                    source=Source.WEB,
+                ),
+            )
+    red_task = plan.tasks.get(number=13)
+    _backdated(
+        dt.date(2024, 10, 14),
+        lambda: instruction_create(
+            task=red_task,
+            user=leader,
+            text="职工疗休养第二批次进度偏慢，请宣教部本月底前拿出赶进度方案。",
+        ),
+    )
+    answered = _backdated(
+        dt.date(2024, 9, 20),
+        lambda: instruction_create(
+            task=plan.tasks.get(number=14),
+            user=leader,
+            text="工人文化宫建设要倒排工期，每月报送一次进度。",
+        ),
+    )
+    _backdated(
+        dt.date(2024, 9, 25),
+        lambda: instruction_answer(
+            instruction=answered,
+            user=staff_by_unit[answered.task.leads.all()[0].unit_id],
+            answer="已制定倒排工期表，9月起每月5日前报送进度。",
+            expected_version=1,
+        ),
+    )
+
+
+def _backdated(day: dt.date, write: Callable[[], T]) -> T:
+    """Run a demo write, then date it and its history to ``day`` (the demo's past)."""
+    first_event = (Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    result = write()
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
+    Event.objects.filter(pk__gte=first_event).update(created_at=moment)
+    if isinstance(result, ProgressUpdate):
+        ProgressUpdate.objects.filter(pk=result.pk).update(created_at=moment, updated_at=moment)
+    elif isinstance(result, Instruction):
+        fields = {"answered_at": moment} if result.answered_at else {"created_at": moment}
+        Instruction.objects.filter(pk=result.pk).update(**fields)
+    return result

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from departments.models import Role, Unit, User
 from reports.models import ReportingPeriod
-from tasks.models import Indicator, KeyTask, PlanStatus, Section, WorkPlan
+from tasks.models import Indicator, Instruction, KeyTask, PlanStatus, Section, WorkPlan
 
 AnyUser = User | AnonymousUser
 
@@ -93,6 +93,11 @@ def periods_visible_to(user: AnyUser) -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(plan__in=plans_visible_to(user))
 
 
+def instructions_visible_to(user: AnyUser) -> QuerySet[Instruction]:
+    """Instructions on the tasks the user may read (the plan is open to all signed in)."""
+    return Instruction.objects.filter(task__plan__in=plans_visible_to(user))
+
+
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     """Units of the federation: the organisation chart is open to every signed-in user."""
     if not is_signed_in(user):
@@ -126,7 +131,7 @@ def _task_participant_ids(task: KeyTask) -> set[int]:
 def _plan_of(obj: Any) -> WorkPlan:
     if isinstance(obj, WorkPlan):
         return obj
-    if isinstance(obj, Indicator):
+    if isinstance(obj, Indicator | Instruction):
         return obj.task.plan
     return obj.plan
 
@@ -153,6 +158,13 @@ def _can_report_on(user: AnyUser, task: KeyTask) -> bool:
     )
 
 
+def _can_answer(user: AnyUser, instruction: Instruction) -> bool:
+    task = instruction.task
+    if task.plan.status != PlanStatus.ACTIVE:
+        return False
+    return is_admin(user) or is_staff_of(user, _task_lead_ids(task))
+
+
 def _can_view_unit(user: AnyUser, unit: Unit) -> bool:
     return is_admin(user) or (is_signed_in(user) and unit.is_active)
 
@@ -172,6 +184,9 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "task.instruct": _can_instruct,
     "task.report": _can_report_on,
     "indicator.view": _can_view_plan_part,
+    "instruction.view": _can_view_plan_part,
+    "progress.view": lambda user, update: _can_view_plan_part(user, update.task),
+    "instruction.answer": _can_answer,
     "period.view": _can_view_plan_part,
     "unit.view": _can_view_unit,
     "user.view": _can_view_user,
@@ -207,10 +222,29 @@ def access_task_by_id(user: AnyUser, task_id: int) -> KeyTask:
     task = (
         tasks_visible_to(user)
         .select_related("plan", "section")
-        .prefetch_related("leads__unit", "participants__unit", "indicators")
+        .prefetch_related("leads", "participants")  # what the policy's decisions read
         .filter(pk=task_id)
         .first()
     )
     if task is None:
         raise Http404("没有该项重点工作，或您无权查看。")
     return task
+
+
+def access_instruction_by_id(user: AnyUser, instruction_id: int) -> Instruction:
+    """Fetch an instruction with its task's leads if the user may read it, else 404."""
+    instruction = (
+        instructions_visible_to(user)
+        .select_related("task__plan", "author", "answered_by")
+        .prefetch_related("task__leads")
+        .filter(pk=instruction_id)
+        .first()
+    )
+    if instruction is None:
+        raise Http404("没有该批示，或您无权查看。")
+    return instruction
+
+
+def is_staff_of_task(user: AnyUser, task: KeyTask) -> bool:
+    """True for staff of one of the task's lead departments ("my department's tasks")."""
+    return is_staff_of(user, _task_lead_ids(task))

@@ -9,7 +9,14 @@ from rest_framework.routers import DefaultRouter
 from departments.api import UnitViewSet
 from reports.api import ReportingPeriodViewSet
 from tasks import views as task_views
-from tasks.api import IndicatorViewSet, KeyTaskViewSet, SectionViewSet, WorkPlanViewSet
+from tasks.api import (
+    IndicatorViewSet,
+    InstructionViewSet,
+    KeyTaskViewSet,
+    ProgressUpdateViewSet,
+    SectionViewSet,
+    WorkPlanViewSet,
+)
 from unionplan.views import healthz
 
 admin.site.site_header = "龙岗区总工会重点工作推进系统 · 系统管理"
@@ -23,6 +30,8 @@ router.register("tasks", KeyTaskViewSet, basename="task")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("units", UnitViewSet, basename="unit")
 router.register("periods", ReportingPeriodViewSet, basename="period")
+router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
+router.register("instructions", InstructionViewSet, basename="instruction")
 
 urlpatterns = [
     path("", task_views.home, name="home"),

@@ -1,0 +1,145 @@
+"""HTML forms of the task page; they parse input and hand it to the same services as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from reports.models import ReportingPeriod
+from tasks.models import Indicator, IndicatorKind, KeyTask, ProgressStatus, ProgressUpdate
+from tasks.services import ActualInput, ProgressInput
+
+
+def _actual_field_names(indicator: Indicator) -> tuple[str, ...]:
+    if indicator.kind == IndicatorKind.MILESTONE:
+        return (f"actual_{indicator.pk}_done", f"actual_{indicator.pk}_date")
+    return (f"actual_{indicator.pk}",)
+
+
+class ProgressForm(forms.Form):
+    """A lead department's progress update for one period, with indicator figures by kind."""
+
+    period = forms.ModelChoiceField(
+        label="填报周期", queryset=ReportingPeriod.objects.none(), empty_label=None
+    )
+    status = forms.ChoiceField(label="推进状态", choices=ProgressStatus.choices)
+    percent = forms.IntegerField(
+        label="完成进度（%）",
+        min_value=0,
+        max_value=100,
+        error_messages={"invalid": "请输入 0 到 100 之间的整数。"},
+    )
+    progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_steps = forms.CharField(
+        label="下一步计划", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, task: KeyTask, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.fields["period"].queryset = task.plan.periods.order_by("kind", "number")
+        self.indicators = list(task.indicators.all())
+        for ind in self.indicators:
+            label = f"{ind.name}（目标 {ind.target_display}）"
+            if ind.kind == IndicatorKind.COUNT:
+                self.fields[f"actual_{ind.pk}"] = forms.DecimalField(
+                    label=f"{label}：本期完成",
+                    required=False,
+                    min_value=0,
+                    max_digits=12,
+                    decimal_places=2,
+                    error_messages={"invalid": "请输入数字。", "min_value": "不能为负数。"},
+                )
+            elif ind.kind == IndicatorKind.RATE:
+                self.fields[f"actual_{ind.pk}"] = forms.DecimalField(
+                    label=f"{label}：期末比率（%）",
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=2,
+                    error_messages={
+                        "invalid": "请输入数字。",
+                        "min_value": "不能为负数。",
+                        "max_value": "比率不能超过 100%。",
+                    },
+                )
+            else:
+                self.fields[f"actual_{ind.pk}_done"] = forms.BooleanField(
+                    label=f"{ind.name}：已完成", required=False
+                )
+                self.fields[f"actual_{ind.pk}_date"] = forms.DateField(
+                    label=f"{ind.name}：完成日期",
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                )
+
+    @classmethod
+    def initial_for(cls, update: ProgressUpdate | None, period: ReportingPeriod) -> dict[str, Any]:
+        """Initial values: the period's stored update, or an empty form at version 0."""
+        if update is None:
+            return {"period": period.pk, "status": ProgressStatus.IN_PROGRESS, "version": 0}
+        initial: dict[str, Any] = {
+            "period": period.pk,
+            "status": update.status,
+            "percent": update.percent,
+            "progress": update.progress,
+            "problems": update.problems,
+            "next_steps": update.next_steps,
+            "version": update.version,
+        }
+        for actual in update.actuals.all():
+            initial[f"actual_{actual.indicator_id}"] = actual.value
+            initial[f"actual_{actual.indicator_id}_done"] = actual.done
+            initial[f"actual_{actual.indicator_id}_date"] = actual.done_on
+        return initial
+
+    def indicator_fields(self) -> list[tuple[Indicator, list[forms.BoundField]]]:
+        """Each indicator with its bound input fields, for the template."""
+        return [(ind, [self[name] for name in _actual_field_names(ind)]) for ind in self.indicators]
+
+    def to_input(self) -> ProgressInput:
+        data = self.cleaned_data
+        actuals = {}
+        for ind in self.indicators:
+            if ind.kind == IndicatorKind.MILESTONE:
+                actuals[ind.pk] = ActualInput(
+                    done=data[f"actual_{ind.pk}_done"], done_on=data[f"actual_{ind.pk}_date"]
+                )
+            else:
+                actuals[ind.pk] = ActualInput(value=data[f"actual_{ind.pk}"])
+        return ProgressInput(
+            status=data["status"],
+            percent=data["percent"],
+            progress=data["progress"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+            actuals=actuals,
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's refusals beside the fields they concern."""
+        for key, messages in error.message_dict.items():
+            field = (
+                key
+                if key in self.fields
+                else f"{key}_done"
+                if f"{key}_done" in self.fields
+                else None
+            )
+            self.add_error(field, messages)
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
