@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from departments.models import User
-from tasks.models import KeyTask, WorkPlan
+from reports.models import ReportingPeriod
+from tasks.models import Instruction, KeyTask, WorkPlan
+from tasks.services import instruction_create
 from unionplan.demo import demo_seed
 
 # The roles of the permission matrix, relative to task 10 (lead: 权益部; participants: streets
@@ -33,6 +35,15 @@ class World:
     def user(self, role: str) -> User | None:
         username = ROLE_USERNAMES[role]
         return None if username is None else User.objects.get(username=username)
+
+    def period(self, number: int) -> ReportingPeriod:
+        return self.plan.periods.get(kind="quarter", number=number)
+
+    def open_instruction(self) -> Instruction:
+        """A fresh unanswered instruction on task 10."""
+        return instruction_create(
+            task=self.task, user=self.user("leader"), text="请加快律师驻点建设。"
+        )
 
     def client(self, role: str) -> Client:
         client = Client()

@@ -66,7 +66,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该对象，或您无权查看。")
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied("您无权执行此操作。")
+        exc = exceptions.PermissionDenied(str(exc) or "您无权执行此操作。")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

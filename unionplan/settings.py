@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "tasks.models.PlanStatus",
+        "ProgressStatusEnum": "tasks.models.ProgressStatus",
+    },
 }
 
 # Status colours (红黄绿灯): how many points behind expected progress a task may be.

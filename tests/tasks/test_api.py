@@ -55,3 +55,111 @@ def test_openapi_schema_lists_the_v1_endpoints(world):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert {"/api/v1/tasks/", "/api/v1/plans/", "/api/v1/units/"} <= set(schema["paths"])
+
+
+# --- progress, timeline and instructions ------------------------------------------------------
+
+
+def post_json(client, url: str, body: dict):  # noqa: ANN001,ANN201
+    return client.post(url, body, content_type="application/json")
+
+
+def progress_body(world, **overrides) -> dict:
+    body = {
+        "period": world.period(4).pk,
+        "status": "in_progress",
+        "percent": 90,
+        "progress": "接口填报的进展。",
+        "problems": "无",
+        "version": 0,
+        "actuals": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_api_posts_an_update_with_actuals_and_reads_it_back(world):
+    client = world.client("staff_lead")
+    lawyers = world.task.indicators.get(name="律师驻点")
+    url = f"/api/v1/tasks/{world.task.pk}/progress/"
+    before = next(i for i in client.get(url).json()["indicators"] if i["name"] == "律师驻点")
+    response = post_json(
+        client, url, progress_body(world, actuals=[{"indicator": lawyers.pk, "value": "2"}])
+    )
+    assert response.status_code == 201 and response.json()["version"] == 1
+    state = client.get(url).json()
+    after = next(i for i in state["indicators"] if i["name"] == "律师驻点")
+    assert float(after["actual"]) == float(before["actual"]) + 2
+    assert state["percent"] == 90 and state["latest"]["progress"] == "接口填报的进展。"
+
+
+def test_api_stale_write_gets_409_with_the_current_state(world):
+    client = world.client("staff_lead")
+    url = f"/api/v1/tasks/{world.task.pk}/progress/"
+    post_json(client, url, progress_body(world, progress="第一次"))
+    post_json(client, url, progress_body(world, progress="第二次", version=1))
+    response = post_json(client, url, progress_body(world, progress="过期的", version=1))
+    body = response.json()
+    assert response.status_code == 409 and body["code"] == "conflict"
+    assert body["current"]["progress"] == "第二次" and body["current"]["version"] == 2
+
+
+def test_api_bad_input_names_each_field(world):
+    client = world.client("staff_lead")
+    url = f"/api/v1/tasks/{world.task.pk}/progress/"
+    response = post_json(client, url, progress_body(world, percent=101, progress=""))
+    body = response.json()
+    assert response.status_code == 400 and body["code"] == "invalid"
+    assert set(body["errors"]) == {"percent", "progress"}
+    lawyers = world.task.indicators.get(name="律师驻点")
+    response = post_json(
+        client, url, progress_body(world, actuals=[{"indicator": lawyers.pk, "value": "abc"}])
+    )
+    assert response.status_code == 400 and "actuals" in response.json()["errors"]
+
+
+def test_api_service_rules_apply_too(world, settings):
+    import datetime as dt
+
+    settings.UNIONPLAN_TODAY = dt.date(2024, 10, 20)
+    response = post_json(
+        world.client("staff_lead"),
+        f"/api/v1/tasks/{world.task.pk}/progress/",
+        progress_body(world, percent=30, problems=""),
+    )
+    assert response.status_code == 400
+    assert "请填写存在问题" in response.json()["errors"]["problems"][0]
+
+
+def test_api_refuses_other_departments_with_403(world):
+    response = post_json(
+        world.client("staff_other"),
+        f"/api/v1/tasks/{world.task.pk}/progress/",
+        progress_body(world),
+    )
+    assert response.status_code == 403 and "牵头部室" in response.json()["message"]
+
+
+def test_api_timeline_lists_changes_newest_first(world):
+    client = world.client("staff_lead")
+    post_json(client, f"/api/v1/tasks/{world.task.pk}/progress/", progress_body(world))
+    events = client.get(f"/api/v1/tasks/{world.task.pk}/timeline/").json()["results"]
+    assert events[0]["source"] == "api" and events[0]["actor_name"] == "权益部 工作人员"
+    times = [e["created_at"] for e in events]
+    assert times == sorted(times, reverse=True)
+
+
+def test_api_instruction_is_written_answered_and_a_second_answer_conflicts(world):
+    leader, staff = world.client("leader"), world.client("staff_lead")
+    created = post_json(
+        leader, f"/api/v1/tasks/{world.task.pk}/instructions/", {"text": "请加快。"}
+    ).json()
+    open_ids = [i["id"] for i in staff.get("/api/v1/instructions/?open=true").json()["results"]]
+    assert created["id"] in open_ids
+    url = f"/api/v1/instructions/{created['id']}/answer/"
+    answered = post_json(staff, url, {"answer": "已加快。", "version": 1})
+    assert answered.status_code == 200 and answered.json()["is_open"] is False
+    again = post_json(staff, url, {"answer": "再答。", "version": 1})
+    assert again.status_code == 409 and again.json()["current"]["answer"] == "已加快。"
+    open_ids = [i["id"] for i in staff.get("/api/v1/instructions/?open=true").json()["results"]]
+    assert created["id"] not in open_ids

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tasks.models import PlanStatus, WorkPlan
 from tests.factories import IndicatorFactory, KeyTaskFactory, SectionFactory
 
@@ -87,10 +85,3 @@ def test_overview_runs_a_fixed_number_of_queries_however_many_tasks(
     with django_assert_max_num_queries(12):
         response = client.get("/plans/2024/")
     assert response.content.decode().count("data-task-number=") == 70
-
-
-@pytest.mark.parametrize("role", ["leader", "reporter"])
-def test_task_page_runs_a_fixed_number_of_queries(world, role, django_assert_max_num_queries):
-    client = world.client(role)
-    with django_assert_max_num_queries(10):
-        client.get(f"/tasks/{world.task.pk}/")
