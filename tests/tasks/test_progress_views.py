@@ -221,7 +221,7 @@ def test_task_page_runs_a_fixed_number_of_queries_however_many_updates(world):
     client = world.client("staff_lead")
     url = f"/tasks/{world.task.pk}/"
     before = count_queries(client, url)
-    for n in range(3):
+    for _ in range(3):
         world.open_instruction()
     with recording(actor=None, source=Source.SYSTEM):
         IndicatorFactory(task=world.task)

@@ -62,8 +62,8 @@ def test_done_wins_and_past_due_is_red():
 
 
 def test_thresholds_are_settings(world, settings, client):
-    from tasks.selectors import task_state, task_queryset_with_progress
     from tasks.models import KeyTask
+    from tasks.selectors import task_queryset_with_progress, task_state
 
     task = task_queryset_with_progress(KeyTask.objects.filter(pk=world.task.pk)).get()
     day = dt.date(2024, 10, 20)  # task 10 of the demo: 85 % against ~80 % expected
