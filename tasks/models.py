@@ -211,7 +211,6 @@ class Indicator(AuditedModel):
         "comparator",
         "target",
         "per_unit_target",
-        "order",
     )
 
     task = models.ForeignKey(
