@@ -193,7 +193,9 @@ class AuditedModel(models.Model):
         changes = []
         for name in self.audit_fields:
             old, new = before.get(name), after.get(name)
-            if not before and new in (None, "", False, [], {}):
+            if not before and (
+                new is None or new is False or (isinstance(new, str | list | dict) and not new)
+            ):
                 continue  # a new row: only what was actually filled in is worth reading
             if old != new:
                 label = str(self._meta.get_field(name).verbose_name)

@@ -29,7 +29,11 @@ class ProgressForm(forms.Form):
         label="完成进度（%）",
         min_value=0,
         max_value=100,
-        error_messages={"invalid": "请输入 0 到 100 之间的整数。"},
+        error_messages={
+            "invalid": "请输入 0 到 100 之间的整数。",
+            "min_value": "完成进度必须在 0 到 100 之间。",
+            "max_value": "完成进度必须在 0 到 100 之间。",
+        },
     )
     progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
     problems = forms.CharField(
@@ -95,7 +99,11 @@ class ProgressForm(forms.Form):
             "version": update.version,
         }
         for actual in update.actuals.all():
-            initial[f"actual_{actual.indicator_id}"] = actual.value
+            # 20, not 20.00: counts of 场 and 人次 are whole numbers to a reader.
+            value = actual.value
+            initial[f"actual_{actual.indicator_id}"] = (
+                None if value is None else format(value.normalize(), "f")
+            )
             initial[f"actual_{actual.indicator_id}_done"] = actual.done
             initial[f"actual_{actual.indicator_id}_date"] = actual.done_on
         return initial

@@ -433,7 +433,8 @@ class Instruction(AuditedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"第{self.task.number}项批示"
+        excerpt = self.text if len(self.text) <= 20 else f"{self.text[:20]}…"
+        return f"第{self.task.number}项批示：{excerpt}"
 
     @property
     def is_open(self) -> bool:

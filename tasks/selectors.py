@@ -280,6 +280,8 @@ def timeline_entries(events: list[Event], *, window_seconds: int = 5) -> list[Ti
             last.events.append(event)
         else:
             entries.append(TimelineEntry(first=event, events=[event]))
+    for entry in entries:
+        entry.events.reverse()  # within one save, read in the order things were written
     return entries
 
 

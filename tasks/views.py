@@ -23,6 +23,13 @@ from tasks.status import COLOUR_LABELS, COLOUR_ORDER, Colour
 from unionplan import clock, policies
 
 TASKS_PER_PAGE = 15
+
+
+def form_status(request: HttpRequest, status: int) -> int:
+    """htmx swaps only 2xx answers: a re-rendered form goes back as 200 to htmx, else as is."""
+    return 200 if request.htmx else status
+
+
 TIMELINE_LIMIT = 100
 
 
@@ -196,7 +203,9 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressForm(request.POST, task=task)
     partial = "progress-form" if request.htmx else None
     if not form.is_valid():
-        return _task_page(request, task, progress_form=form, status=400, partial=partial)
+        return _task_page(
+            request, task, progress_form=form, status=form_status(request, 400), partial=partial
+        )
     try:
         services.progress_save(
             task=task,
@@ -207,7 +216,9 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.add_service_errors(exc)
-        return _task_page(request, task, progress_form=form, status=400, partial=partial)
+        return _task_page(
+            request, task, progress_form=form, status=form_status(request, 400), partial=partial
+        )
     except services.ConflictError as conflict:
         # Keep everything typed; base the next submit on the current version, so that saving
         # again is a deliberate choice made after seeing the other person's change.
@@ -216,7 +227,12 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProgressForm(data, task=task)
         form.is_valid()
         return _task_page(
-            request, task, progress_form=form, conflict=conflict, status=409, partial=partial
+            request,
+            task,
+            progress_form=form,
+            conflict=conflict,
+            status=form_status(request, 409),
+            partial=partial,
         )
     messages.success(request, f"第 {task.number} 项工作的进展已保存。")
     if request.htmx:

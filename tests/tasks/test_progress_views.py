@@ -98,11 +98,20 @@ def test_bad_input_names_the_field_in_chinese_and_keeps_what_was_typed(world):
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "完成进度（%）" in html and "100" in html
+    assert response.status_code == 200  # htmx swaps only 2xx answers into the page
+    assert "完成进度（%）" in html and "完成进度必须在 0 到 100 之间" in html
     assert "不能为负数" in html
     assert "我写了很多内容</textarea>" in html and 'value="-3"' in html
     assert not ProgressUpdate.objects.filter(period=world.period(4), task=world.task).exists()
+
+
+def test_without_htmx_a_refused_form_answers_400(world):
+    response = world.client("staff_lead").post(
+        f"/tasks/{world.task.pk}/progress/", form(world, percent="150")
+    )
+    assert (
+        response.status_code == 400 and "完成进度必须在 0 到 100 之间" in response.content.decode()
+    )
 
 
 def test_problems_are_required_when_the_task_lags(world):
