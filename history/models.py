@@ -38,6 +38,14 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="events",
     )
+    report = models.ForeignKey(
+        "reports.UnitReport",
+        verbose_name="单位报表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -88,19 +96,13 @@ def display_value(value: Any) -> str:
 
 
 def record_event(
-    *,
-    obj: models.Model,
-    action: str,
-    changes: list[list[str]],
-    task_id: int | None,
-    plan_id: int | None,
+    *, obj: models.Model, action: str, changes: list[list[str]], **scope: int | None
 ) -> Event:
-    """Write one event for ``obj`` in the open recording scope."""
+    """Write one event for ``obj`` in the open recording scope (scope: task_id, report_id…)."""
     recorder = current_recorder()
     actor = recorder.actor
     return Event.objects.create(
-        task_id=task_id,
-        plan_id=plan_id,
+        **scope,
         actor=actor,
         actor_name=(actor.display_name if actor is not None else "系统"),
         source=recorder.source,
@@ -138,18 +140,16 @@ class AuditedModel(models.Model):
         super().save(*args, **kwargs)
         self._audit_loaded = after
         if adding or changes:
-            task_id, plan_id = self.audit_scope()
             record_event(
                 obj=self,
                 action=EventAction.CREATE if adding else EventAction.UPDATE,
                 changes=changes,
-                task_id=task_id,
-                plan_id=plan_id,
+                **self.audit_scope(),
             )
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         current_recorder()
-        task_id, plan_id = self.audit_scope()
+        scope = self.audit_scope()
         before = self._audit_snapshot()
         changes = [
             [str(self._meta.get_field(n).verbose_name), self._audit_display(n, v), "（删除）"]
@@ -157,7 +157,7 @@ class AuditedModel(models.Model):
             if v not in (None, "")
         ]
         record_event(
-            obj=self, action=EventAction.DELETE, changes=changes, task_id=task_id, plan_id=plan_id
+            obj=self, action=EventAction.DELETE, changes=changes, **scope
         )
         return super().delete(*args, **kwargs)
 
@@ -167,9 +167,9 @@ class AuditedModel(models.Model):
         instance._audit_loaded = instance._audit_snapshot()
         return instance
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        """The (task id, plan id) whose timeline this object's events belong to."""
-        return None, None
+    def audit_scope(self) -> dict[str, int | None]:
+        """The timelines this object's events belong to: task_id, plan_id and/or report_id."""
+        return {}
 
     def _audit_snapshot(self) -> dict[str, Any]:
         snapshot = {}

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
-from reports.models import QUARTER_NAMES, PeriodKind, ReportingPeriod
-from tasks.models import WorkPlan
+from departments.models import REPORTING_KINDS, Role, Unit, User, kind_order
+from history.recording import Source, recording
+from notifications.services import notify
+from reports.filetypes import ALLOWED_LABELS, sniff
+from reports.models import (
+    QUARTER_NAMES,
+    Attachment,
+    Contribution,
+    EntryState,
+    PeriodKind,
+    Reminder,
+    ReminderKind,
+    ReportEntry,
+    ReportingPeriod,
+    UnitReport,
+)
+from tasks.models import IndicatorKind, KeyTask, PlanStatus, TaskLead, WorkPlan
+from tasks.services import ConflictError
+from unionplan import clock, policies
 
 # Units report within this many days after a period ends (federation's rule: the 10th day).
 DUE_DAYS_AFTER_END = 10
@@ -44,3 +69,343 @@ def periods_ensure_quarters(*, plan: WorkPlan) -> list[ReportingPeriod]:
             )
             periods.append(period)
     return periods
+
+
+# --- unit reports ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What a unit submits for one task: the narrative and its indicator figures."""
+
+    narrative: str
+    contributions: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+def period_is_open_for(period: ReportingPeriod, unit: Unit, today: dt.date) -> bool:
+    """A period takes submissions unless locked, or reopened for this unit until a date."""
+    if not period.is_locked:
+        return True
+    return period.reopenings.filter(unit=unit, until__gte=today).exists()
+
+
+def report_open(*, unit: Unit, period: ReportingPeriod, user: User) -> UnitReport:
+    """The unit's report for the period, with an entry for every task the unit takes part in."""
+    if not policies.can(user, "report.edit_unit", unit):
+        raise PermissionDenied("只有本单位的填报员可以填报本单位报表。")
+    with transaction.atomic(), recording(actor=user, source=Source.WEB):
+        report = UnitReport.objects.filter(unit=unit, period=period).first()
+        if report is None:
+            report = UnitReport(unit=unit, period=period)
+            report.save()
+        have = set(report.entries.values_list("task_id", flat=True))
+        tasks = KeyTask.objects.filter(plan_id=period.plan_id, participants__unit=unit)
+        for task in tasks.exclude(pk__in=have).order_by("number"):
+            ReportEntry(report=report, task=task).save()
+    return report
+
+
+def _require_editable(entry: ReportEntry, user: User) -> None:
+    if not policies.can(user, "entry.edit", entry):
+        raise PermissionDenied("只有本单位的填报员可以修改本单位的报表。")
+    if not entry.is_editable:
+        raise ValidationError({"entry": f"该条目{entry.get_state_display()}，不能修改。"})
+    if not period_is_open_for(entry.report.period, entry.report.unit, clock.today()):
+        raise ValidationError({"period": f"{entry.report.period.name}已锁定，不能再修改。"})
+
+
+def entry_save(
+    *,
+    entry: ReportEntry,
+    user: User,
+    data: EntryInput,
+    expected_version: int,
+    source: str = Source.WEB,
+) -> ReportEntry:
+    """Save a draft (or a returned entry being fixed): narrative and indicator figures."""
+    _require_editable(entry, user)
+    indicators = {i.pk: i for i in entry.task.indicators.all()}
+    errors: dict[str, str] = {}
+    for indicator_id, value in data.contributions.items():
+        ind = indicators.get(indicator_id)
+        key = f"contribution_{indicator_id}"
+        if ind is None or ind.kind == IndicatorKind.MILESTONE:
+            errors[key] = "该指标不接受单位填报。"
+        elif value is not None and value < 0:
+            errors[key] = f"“{ind.name}”的贡献值不能为负数。"
+        elif value is not None and ind.kind == IndicatorKind.RATE and value > 100:
+            errors[key] = f"“{ind.name}”是比率，不能超过 100%。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), recording(actor=user, source=source):
+        current = ReportEntry.objects.select_for_update().get(pk=entry.pk)
+        if current.version != expected_version:
+            raise ConflictError(
+                current=current,
+                message="该条目已在别处被修改或提交，您填写的内容未保存，请刷新后再填。",
+            )
+        current.narrative = data.narrative.strip()
+        current.version += 1
+        current.save()
+        existing = {c.indicator_id: c for c in current.contributions.all()}
+        for indicator_id, value in data.contributions.items():
+            row = existing.get(indicator_id)
+            if value is None:
+                if row is not None:
+                    row.delete()
+                continue
+            row = row or Contribution(entry=current, indicator_id=indicator_id)
+            row.value = value
+            row.save()
+    return current
+
+
+def attachment_add(
+    *, entry: ReportEntry, user: User, upload: UploadedFile, source: str = Source.WEB
+) -> Attachment:
+    """Attach evidence to an entry: allowed kinds by content, size and count limits."""
+    _require_editable(entry, user)
+    if upload.size > settings.UNIONPLAN_ATTACHMENT_MAX_BYTES:
+        limit = settings.UNIONPLAN_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"file": f"文件“{upload.name}”超过 {limit} MB，请压缩后再上传。"})
+    if entry.attachments.count() >= settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY:
+        raise ValidationError(
+            {"file": f"每个条目最多上传 {settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY} 个佐证材料。"}
+        )
+    content_type = sniff(upload)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": f"文件“{upload.name}”的内容不是允许的类型（{ALLOWED_LABELS}），"
+                "系统按文件内容而非扩展名判断。"
+            }
+        )
+    with transaction.atomic(), recording(actor=user, source=source):
+        attachment = Attachment(
+            entry=entry,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)  # no orphan file when the row is not written
+            raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, user: User, source: str = Source.WEB) -> None:
+    """Remove evidence from an entry that can still be edited."""
+    _require_editable(attachment.entry, user)
+    with transaction.atomic(), recording(actor=user, source=source):
+        name = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.storage.delete(name))
+
+
+def report_missing(report: UnitReport) -> list[str]:
+    """What still has to be filled before the report can be submitted."""
+    return [
+        f"第 {e.task.number} 项“{e.task.title}”：请填写工作情况"
+        for e in report.entries.select_related("task")
+        if e.is_editable and not e.narrative.strip()
+    ]
+
+
+def report_submit(*, report: UnitReport, user: User, source: str = Source.WEB) -> UnitReport:
+    """Submit every draft or returned entry; refused while anything required is missing."""
+    if not policies.can(user, "report.edit_unit", report.unit):
+        raise PermissionDenied("只有本单位的填报员可以提交本单位报表。")
+    today = clock.today()
+    if not period_is_open_for(report.period, report.unit, today):
+        raise ValidationError(
+            {"period": f"{report.period.name}已锁定，不能提交；如需补报请联系系统管理员单独开放。"}
+        )
+    with transaction.atomic(), recording(actor=user, source=source):
+        report = UnitReport.objects.select_for_update().get(pk=report.pk)
+        missing = report_missing(report)
+        if missing:
+            raise ValidationError({"entries": missing})
+        entries = [e for e in report.entries.select_related("task") if e.is_editable]
+        if not entries:
+            raise ValidationError({"entries": ["没有需要提交的条目：已提交的条目正在审核。"]})
+        now = timezone.now()
+        for entry in entries:
+            entry.state = EntryState.SUBMITTED
+            entry.submitted_at = now
+            entry.return_reason = ""
+            entry.version += 1
+            entry.save()
+        if report.submitted_at is None:
+            report.submitted_at = now
+            report.is_late = today > report.period.due_date
+            report.save()
+        _notify_reviewers(report, entries)
+    return report
+
+
+def _notify_reviewers(report: UnitReport, entries: list[ReportEntry]) -> None:
+    lead_units = TaskLead.objects.filter(task__in=[e.task_id for e in entries]).values("unit_id")
+    reviewers = User.objects.filter(role=Role.STAFF, unit_id__in=lead_units)
+    notify(
+        users=reviewers,
+        title=f"{report.unit.name}提交了{report.period.name}报表",
+        body=f"共 {len(entries)} 个条目待审核。",
+        url=reverse("reports:review_list"),
+    )
+
+
+def entry_review(
+    *,
+    entry: ReportEntry,
+    user: User,
+    approve: bool,
+    reason: str = "",
+    expected_version: int,
+    source: str = Source.WEB,
+) -> ReportEntry:
+    """The lead department approves an entry or returns it with a reason; one reviewer wins."""
+    if not policies.can(user, "entry.review", entry):
+        raise PermissionDenied("只有该项工作的牵头部室可以审核此条目。")
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": "退回时请填写退回原因。"})
+    with transaction.atomic(), recording(actor=user, source=source):
+        current = (
+            ReportEntry.objects.select_for_update().select_related("report__unit").get(pk=entry.pk)
+        )
+        if current.version != expected_version or current.state != EntryState.SUBMITTED:
+            raise ConflictError(
+                current=current,
+                message=f"该条目已{current.get_state_display()}（可能已被他人审核），本次操作未保存。",
+            )
+        current.state = EntryState.APPROVED if approve else EntryState.RETURNED
+        current.return_reason = "" if approve else reason.strip()
+        current.reviewed_by = user
+        current.reviewed_at = timezone.now()
+        current.version += 1
+        current.save()
+        if not approve:
+            notify(
+                users=User.objects.filter(role=Role.REPORTER, unit=current.report.unit),
+                title=f"{current.report.period.name}报表第 {current.task.number} 项被退回",
+                body=f"退回原因：{current.return_reason}",
+                url=reverse("reports:workspace"),
+            )
+    return current
+
+
+# --- reminders (催报) ----------------------------------------------------------------------
+
+
+def _unsubmitted_units(period: ReportingPeriod) -> list[Unit]:
+    submitted = UnitReport.objects.filter(period=period, submitted_at__isnull=False).values(
+        "unit_id"
+    )
+    return list(expected_units(period.plan).exclude(pk__in=submitted))
+
+
+def expected_units(plan: WorkPlan) -> QuerySet[Unit]:
+    """The units expected to report on a plan: reporting units taking part in any of its tasks."""
+    return (
+        Unit.objects.filter(
+            kind__in=REPORTING_KINDS, is_active=True, task_participations__task__plan=plan
+        )
+        .distinct()
+        .order_by(kind_order(), "sort_order", "name")
+    )
+
+
+def reminders_run(*, today: dt.date) -> dict[str, int]:
+    """Daily job: remind units that have not submitted as the due date nears; list the overdue.
+
+    Idempotent per day: a second run the same day sends nothing new.
+    """
+    sent = {"reminded_units": 0, "overdue_units": 0, "notifications": 0}
+    days = settings.UNIONPLAN_REMIND_DAYS_BEFORE
+    periods = ReportingPeriod.objects.filter(
+        plan__status=PlanStatus.ACTIVE, opens_on__lte=today
+    ).select_related("plan")
+    for period in periods:
+        left = (period.due_date - today).days
+        if 0 <= left <= days and not period.is_locked:
+            for unit in _unsubmitted_units(period):
+                message = (
+                    f"{period.plan.year}年{period.name}报表将于{period.due_date:%m月%d日}截止"
+                    f"（还有 {left} 天），请尽快填报。"
+                )
+                if _log_reminder(period, unit, ReminderKind.AUTO, today, None, message):
+                    sent["reminded_units"] += 1
+                    sent["notifications"] += notify(
+                        users=User.objects.filter(role=Role.REPORTER, unit=unit),
+                        title="填报提醒（催报）",
+                        body=message,
+                        url=reverse("reports:workspace"),
+                    )
+        elif left < 0 and left >= -30:
+            overdue = _unsubmitted_units(period)
+            if not overdue:
+                continue
+            names = "、".join(u.display_name for u in overdue)
+            message = (
+                f"{period.plan.year}年{period.name}报表已逾期未报 {len(overdue)} 个单位：{names}。"
+            )
+            if _log_reminder(period, None, ReminderKind.OVERDUE, today, None, message):
+                sent["overdue_units"] += len(overdue)
+                readers = User.objects.filter(
+                    Q(role=Role.LEADER) | Q(role=Role.STAFF), is_active=True
+                )
+                sent["notifications"] += notify(
+                    users=readers,
+                    title="逾期未报单位",
+                    body=message,
+                    url=reverse("reports:grid") + f"?year={period.plan.year}",
+                )
+    return sent
+
+
+def _log_reminder(
+    period: ReportingPeriod,
+    unit: Unit | None,
+    kind: str,
+    day: dt.date,
+    user: User | None,
+    message: str,
+) -> bool:
+    """Record a reminder; False when today's automatic one was already sent."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                period=period, unit=unit, kind=kind, sent_on=day, sent_by=user, message=message
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def reminder_send(*, period: ReportingPeriod, unit: Unit, user: User) -> Reminder:
+    """Staff or a leader reminds one unit by hand (recorded)."""
+    if not policies.can(user, "reminder.send", unit):
+        raise PermissionDenied("只有部室工作人员和领导可以催报。")
+    message = (
+        f"{user.display_name}提醒：请尽快填报{period.plan.year}年{period.name}报表"
+        f"（截止 {period.due_date:%m月%d日}）。"
+    )
+    with transaction.atomic():
+        reminder = Reminder.objects.create(
+            period=period,
+            unit=unit,
+            kind=ReminderKind.MANUAL,
+            sent_on=clock.today(),
+            sent_by=user,
+            message=message,
+        )
+        notify(
+            users=User.objects.filter(role=Role.REPORTER, unit=unit),
+            title="催报",
+            body=message,
+            url=reverse("reports:workspace"),
+        )
+    return reminder

@@ -129,8 +129,8 @@ class KeyTask(AuditedModel):
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", kwargs={"pk": self.pk})
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        return self.pk, self.plan_id
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.pk, "plan_id": self.plan_id}
 
 
 class TaskLead(models.Model):
@@ -262,8 +262,8 @@ class Indicator(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        return self.task_id, None
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.task_id}
 
     @property
     def target_display(self) -> str:
@@ -362,8 +362,8 @@ class ProgressUpdate(AuditedModel):
     def __str__(self) -> str:
         return f"第{self.task.number}项 {self.period.name}进展"
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        return self.task_id, None
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.task_id}
 
 
 class IndicatorActual(AuditedModel):
@@ -398,8 +398,8 @@ class IndicatorActual(AuditedModel):
     def __str__(self) -> str:
         return f"{self.indicator.name}（{self.update.period.name}）"
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        return self.indicator.task_id, None
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.indicator.task_id}
 
 
 class Instruction(AuditedModel):
@@ -440,5 +440,5 @@ class Instruction(AuditedModel):
     def is_open(self) -> bool:
         return not self.answer
 
-    def audit_scope(self) -> tuple[int | None, int | None]:
-        return self.task_id, None
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.task_id}

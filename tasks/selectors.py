@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from departments.models import kind_order
 from history.models import Event
@@ -29,8 +29,13 @@ from tasks.models import (
 from tasks.status import COLOUR_LABELS, Colour, expected_progress, indicator_met, task_colour
 
 
-def task_queryset_for_display(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
+def task_queryset_for_display(
+    tasks: QuerySet[KeyTask], *, with_unit_sums: bool = False
+) -> QuerySet[KeyTask]:
     """Tasks with everything a page shows of them, in a fixed number of queries."""
+    indicators = (
+        _indicators_with_unit_sums() if with_unit_sums else Indicator.objects.order_by("order")
+    )
     return tasks.select_related("section", "plan").prefetch_related(
         Prefetch("leads", queryset=TaskLead.objects.select_related("unit").order_by("order")),
         Prefetch(
@@ -39,7 +44,19 @@ def task_queryset_for_display(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
                 kind_order("unit__kind"), "unit__sort_order", "unit__name"
             ),
         ),
-        Prefetch("indicators", queryset=Indicator.objects.order_by("order")),
+        Prefetch("indicators", queryset=indicators),
+    )
+
+
+def _indicators_with_unit_sums() -> QuerySet[Indicator]:
+    """Indicators annotated with the units' approved and pending (submitted) contributions."""
+    return Indicator.objects.order_by("order").annotate(
+        units_approved=Sum(
+            "contributions__value", filter=Q(contributions__entry__state="approved")
+        ),
+        units_pending=Sum(
+            "contributions__value", filter=Q(contributions__entry__state="submitted")
+        ),
     )
 
 
@@ -130,6 +147,7 @@ class IndicatorState:
     actual: Decimal | None  # count: sum of periods; rate: latest value; milestone: 1 when done
     done_on: dt.date | None
     met: bool
+    pending: Decimal | None = None  # units' submitted, not yet approved contributions (counts)
 
     @property
     def percent(self) -> int | None:
@@ -184,7 +202,7 @@ class TaskState:
 
 def task_queryset_with_progress(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
     """Tasks for display plus their updates and actuals, in a fixed number of queries."""
-    return task_queryset_for_display(tasks).prefetch_related(
+    return task_queryset_for_display(tasks, with_unit_sums=True).prefetch_related(
         Prefetch(
             "updates",
             queryset=ProgressUpdate.objects.select_related("period", "updated_by")
@@ -203,9 +221,15 @@ def _indicator_states(task: KeyTask, updates: list[ProgressUpdate]) -> list[Indi
     for ind in task.indicators.all():
         rows = by_indicator.get(ind.pk, [])
         done_on = None
+        pending = None
         if ind.kind == IndicatorKind.COUNT:
+            # District total: the lead department's own figures plus approved unit contributions.
             values = [r.value for r in rows if r.value is not None]
+            approved = getattr(ind, "units_approved", None)
+            if approved is not None:
+                values.append(approved)
             actual = sum(values, Decimal(0)) if values else None
+            pending = getattr(ind, "units_pending", None)
         elif ind.kind == IndicatorKind.RATE:
             values = [r.value for r in rows if r.value is not None]
             actual = values[-1] if values else None
@@ -217,7 +241,9 @@ def _indicator_states(task: KeyTask, updates: list[ProgressUpdate]) -> list[Indi
             met = actual is not None
         else:
             met = indicator_met(comparator=ind.comparator, target=ind.target, actual=actual)
-        states.append(IndicatorState(indicator=ind, actual=actual, done_on=done_on, met=met))
+        states.append(
+            IndicatorState(indicator=ind, actual=actual, done_on=done_on, met=met, pending=pending)
+        )
     return states
 
 

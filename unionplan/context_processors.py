@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from notifications.models import Notification
 from unionplan import policies
 
 
@@ -26,10 +27,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     "key": "instructions",
                 }
             )
+        if getattr(user, "role", None) == "reporter":
+            items.append({"label": "季度填报", "url": reverse("reports:workspace"), "key": "reports"})
+        if policies.can(user, "review.list"):
+            items.append({"label": "审核", "url": reverse("reports:review_list"), "key": "reviews"})
+        if policies.can(user, "grid.view"):
+            items.append({"label": "报送情况", "url": reverse("reports:grid"), "key": "grid"})
         items.append({"label": "接口文档", "url": reverse("api-docs"), "key": "api"})
     if policies.can(user, "site.admin"):
         items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})
+    unread = 0
+    if policies.can(user, "site.use"):
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "site_name": settings.UNIONPLAN_SITE_NAME,
         "nav_items": items,
         "pinned_today": settings.UNIONPLAN_TODAY,

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from departments.models import Role, Unit, User
-from reports.models import ReportingPeriod
+from reports.models import Attachment, EntryState, ReportEntry, ReportingPeriod, UnitReport
 from tasks.models import Indicator, Instruction, KeyTask, PlanStatus, Section, WorkPlan
 
 AnyUser = User | AnonymousUser
@@ -98,6 +98,41 @@ def instructions_visible_to(user: AnyUser) -> QuerySet[Instruction]:
     return Instruction.objects.filter(task__plan__in=plans_visible_to(user))
 
 
+def reports_visible_to(user: AnyUser) -> QuerySet[UnitReport]:
+    """Unit reports: a reporter sees their own unit's; staff those with entries on tasks their
+    department leads that have been submitted; leaders and admins all."""
+    if not is_signed_in(user):
+        return UnitReport.objects.none()
+    reports = UnitReport.objects.filter(period__plan__in=plans_visible_to(user))
+    if is_admin(user) or is_leader(user):
+        return reports
+    role = getattr(user, "role", None)
+    if role == Role.REPORTER:
+        return reports.filter(unit_id=user.unit_id)
+    if role == Role.STAFF:
+        led = ReportEntry.objects.filter(task__leads__unit_id=user.unit_id).exclude(
+            state=EntryState.DRAFT
+        )
+        return reports.filter(pk__in=led.values("report_id"))
+    return reports.none()
+
+
+def entries_visible_to(user: AnyUser) -> QuerySet[ReportEntry]:
+    """Entries: drafts only to their own unit (and admins); submitted ones to reviewers too."""
+    entries = ReportEntry.objects.filter(report__in=reports_visible_to(user))
+    if is_admin(user) or getattr(user, "role", None) == Role.REPORTER:
+        return entries
+    entries = entries.exclude(state=EntryState.DRAFT)
+    if getattr(user, "role", None) == Role.STAFF:
+        entries = entries.filter(task__leads__unit_id=user.unit_id)
+    return entries
+
+
+def attachments_visible_to(user: AnyUser) -> QuerySet[Attachment]:
+    """Evidence files follow their entries."""
+    return Attachment.objects.filter(entry__in=entries_visible_to(user))
+
+
 def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     """Units of the federation: the organisation chart is open to every signed-in user."""
     if not is_signed_in(user):
@@ -165,6 +200,39 @@ def _can_answer(user: AnyUser, instruction: Instruction) -> bool:
     return is_admin(user) or is_staff_of(user, _task_lead_ids(task))
 
 
+def _can_view_entry(user: AnyUser, entry: ReportEntry) -> bool:
+    if not is_signed_in(user):
+        return False
+    unit_id = entry.report.unit_id
+    if is_admin(user) or is_reporter_of(user, {unit_id}):
+        return True
+    if entry.state == EntryState.DRAFT:
+        return False
+    return is_leader(user) or is_staff_of(user, _task_lead_ids(entry.task))
+
+
+def _can_view_report(user: AnyUser, report: UnitReport) -> bool:
+    if is_admin(user) or is_leader(user) or is_reporter_of(user, {report.unit_id}):
+        return True
+    return reports_visible_to(user).filter(pk=report.pk).exists()
+
+
+def _can_edit_entry(user: AnyUser, entry: ReportEntry) -> bool:
+    return entry.report.period.plan.status == PlanStatus.ACTIVE and is_reporter_of(
+        user, {entry.report.unit_id}
+    )
+
+
+def _can_review(user: AnyUser, entry: ReportEntry) -> bool:
+    if entry.task.plan.status != PlanStatus.ACTIVE:
+        return False
+    return is_admin(user) or is_staff_of(user, _task_lead_ids(entry.task))
+
+
+def _is_reader(user: AnyUser) -> bool:
+    return is_admin(user) or is_leader(user) or getattr(user, "role", None) == Role.STAFF
+
+
 def _can_view_unit(user: AnyUser, unit: Unit) -> bool:
     return is_admin(user) or (is_signed_in(user) and unit.is_active)
 
@@ -189,6 +257,15 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "instruction.answer": _can_answer,
     "period.view": _can_view_plan_part,
     "unit.view": _can_view_unit,
+    "report.view": _can_view_report,
+    "report.edit_unit": lambda user, unit: is_reporter_of(user, {unit.pk}),
+    "entry.view": _can_view_entry,
+    "entry.edit": _can_edit_entry,
+    "entry.review": _can_review,
+    "attachment.view": lambda user, attachment: _can_view_entry(user, attachment.entry),
+    "grid.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
+    "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,
     "user.view": _can_view_user,
     "user.manage": lambda user, _obj: is_admin(user),
 }
@@ -248,3 +325,43 @@ def access_instruction_by_id(user: AnyUser, instruction_id: int) -> Instruction:
 def is_staff_of_task(user: AnyUser, task: KeyTask) -> bool:
     """True for staff of one of the task's lead departments ("my department's tasks")."""
     return is_staff_of(user, _task_lead_ids(task))
+
+
+def access_report_by_id(user: AnyUser, report_id: int) -> UnitReport:
+    """Fetch a unit report the user may see, else 404 (never reveal another unit's report)."""
+    report = (
+        reports_visible_to(user)
+        .select_related("unit", "period__plan")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise Http404("没有该报表，或您无权查看。")
+    return report
+
+
+def access_entry_by_id(user: AnyUser, entry_id: int) -> ReportEntry:
+    """Fetch an entry the user may see, with what the policy reads, else 404."""
+    entry = (
+        entries_visible_to(user)
+        .select_related("report__unit", "report__period__plan", "task__plan")
+        .prefetch_related("task__leads")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("没有该条目，或您无权查看。")
+    return entry
+
+
+def access_attachment_by_id(user: AnyUser, attachment_id: int) -> Attachment:
+    """Fetch an evidence file the user may see, else 404."""
+    attachment = (
+        attachments_visible_to(user)
+        .select_related("entry__report__unit", "entry__report__period__plan", "entry__task__plan")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("没有该文件，或您无权查看。")
+    return attachment

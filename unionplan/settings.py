@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "departments",
     "tasks",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,30 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "tasks.models.PlanStatus",
         "ProgressStatusEnum": "tasks.models.ProgressStatus",
+    },
+}
+
+# Email: in-app notifications are always sent; email too when EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionplan@localhost")
+if not EMAIL_ENABLED:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Unit reports: evidence files and reminders (催报).
+UNIONPLAN_ATTACHMENT_MAX_BYTES = env_int("UNIONPLAN_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+UNIONPLAN_ATTACHMENTS_PER_ENTRY = 10
+UNIONPLAN_REMIND_DAYS_BEFORE = env_int("UNIONPLAN_REMIND_DAYS_BEFORE", 3)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "reports.jobs.send_deadline_reminders",
+        "schedule": 24 * 60 * 60,  # daily; the job itself sends at most one reminder a day
     },
 }
 

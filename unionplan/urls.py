@@ -36,6 +36,8 @@ router.register("instructions", InstructionViewSet, basename="instruction")
 urlpatterns = [
     path("", task_views.home, name="home"),
     path("", include("tasks.urls")),
+    path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
