@@ -156,9 +156,7 @@ class AuditedModel(models.Model):
             for n, v in before.items()
             if v not in (None, "")
         ]
-        record_event(
-            obj=self, action=EventAction.DELETE, changes=changes, **scope
-        )
+        record_event(obj=self, action=EventAction.DELETE, changes=changes, **scope)
         return super().delete(*args, **kwargs)
 
     @classmethod

@@ -9,7 +9,9 @@ class Notification(models.Model):
     """One message to one person; unread until they open it."""
 
     user = models.ForeignKey(
-        "departments.User", verbose_name="接收人", on_delete=models.CASCADE,
+        "departments.User",
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     title = models.CharField("标题", max_length=200)

@@ -1,13 +1,36 @@
-"""Read API of reporting periods."""
+"""API of periods and unit reports: reports, entries, evidence files, review and the grid."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from reports.models import ReportingPeriod
-from reports.serializers import ReportingPeriodSerializer
-from unionplan import policies
+from history.recording import Source
+from reports import selectors, services
+from reports.models import Attachment, ReportEntry, ReportingPeriod, UnitReport
+from reports.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    EntryInputSerializer,
+    ReportEntrySerializer,
+    ReportingPeriodSerializer,
+    ReportOpenSerializer,
+    ReviewInputSerializer,
+    SubmissionGridSerializer,
+    UnitReportSerializer,
+)
+from tasks.api import conflict_response, service_errors
+from tasks.selectors import plan_current
+from tasks.services import ConflictError
+from unionplan import clock, policies
 
 
 class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,3 +46,217 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("plan")
             .order_by("plan__year", "kind", "number")
         )
+
+
+class UnitReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Unit reports the caller may see (a reporter: their own unit's only)."""
+
+    serializer_class = UnitReportSerializer
+    policy_resource = "report"
+    policy_actions = {"open": "report.view", "submit": "report.view"}
+    filterset_fields = ["unit", "period", "period__plan__year"]
+
+    def get_queryset(self) -> QuerySet[UnitReport]:
+        return (
+            policies.reports_visible_to(self.request.user)
+            .select_related("unit", "period")
+            .prefetch_related(
+                Prefetch("entries", queryset=ReportEntry.objects.only("state", "report"))
+            )
+            .order_by("period__plan__year", "period__number", "unit__sort_order")
+        )
+
+    @extend_schema(request=ReportOpenSerializer, responses={200: UnitReportSerializer})
+    @action(detail=False, methods=["post"])
+    def open(self, request: Request) -> Response:
+        """Open (create if needed) the caller's unit report for a period."""
+        serializer = ReportOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = serializer.validated_data["period"]
+        if not policies.periods_visible_to(request.user).filter(pk=period.pk).exists():
+            raise exceptions.NotFound("未找到该填报周期。")
+        unit = getattr(request.user, "unit", None)
+        if unit is None:
+            raise exceptions.PermissionDenied("只有单位填报员可以填报。")
+        report = services.report_open(unit=unit, period=period, user=request.user)
+        return Response(UnitReportSerializer(report).data)
+
+    @extend_schema(request=None, responses={200: UnitReportSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Submit every draft or returned entry; 400 lists what is missing."""
+        report = self.get_object()
+        try:
+            services.report_submit(report=report, user=request.user, source=Source.API)
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        report.refresh_from_db()
+        return Response(UnitReportSerializer(report).data)
+
+
+class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Entries of unit reports; drafts only to their own unit."""
+
+    serializer_class = ReportEntrySerializer
+    policy_resource = "entry"
+    policy_actions = {
+        "save": "entry.view",
+        "approve": "entry.view",
+        "return_": "entry.view",
+        "attachments": "entry.view",
+    }
+    filterset_fields = ["report", "task", "state", "report__period"]
+
+    def get_queryset(self) -> QuerySet[ReportEntry]:
+        return (
+            policies.entries_visible_to(self.request.user)
+            .select_related("report__unit", "report__period__plan", "task__plan")
+            .prefetch_related("task__leads", "contributions", "attachments")
+            .order_by("report_id", "task__number")
+        )
+
+    @extend_schema(
+        request=EntryInputSerializer,
+        responses={200: ReportEntrySerializer, 409: OpenApiResponse(description="版本过期")},
+    )
+    @action(detail=True, methods=["post"])
+    def save(self, request: Request, pk: str | None = None) -> Response:
+        """Save a draft (or returned) entry: narrative and indicator contributions."""
+        entry = self.get_object()
+        serializer = EntryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = services.entry_save(
+                entry=entry,
+                user=request.user,
+                data=serializer.to_input(),
+                expected_version=serializer.validated_data["version"],
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        except ConflictError as conflict:
+            return conflict_response(conflict, ReportEntrySerializer(conflict.current).data)
+        return Response(ReportEntrySerializer(saved).data)
+
+    def _review(self, request: Request, *, approve: bool) -> Response:
+        entry = self.get_object()
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            reviewed = services.entry_review(
+                entry=entry,
+                user=request.user,
+                approve=approve,
+                reason=serializer.validated_data["reason"],
+                expected_version=serializer.validated_data["version"],
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        except ConflictError as conflict:
+            return conflict_response(conflict, ReportEntrySerializer(conflict.current).data)
+        return Response(ReportEntrySerializer(reviewed).data)
+
+    @extend_schema(request=ReviewInputSerializer, responses={200: ReportEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """The lead department approves a submitted entry."""
+        return self._review(request, approve=True)
+
+    @extend_schema(request=ReviewInputSerializer, responses={200: ReportEntrySerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        """The lead department returns a submitted entry with a reason."""
+        return self._review(request, approve=False)
+
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        """List or upload evidence files of an entry."""
+        entry = self.get_object()
+        if request.method == "GET":
+            return Response(AttachmentSerializer(entry.attachments.all(), many=True).data)
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            attachment = services.attachment_add(
+                entry=entry,
+                user=request.user,
+                upload=serializer.validated_data["file"],
+                source=Source.API,
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from exc
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evidence files; the download is served only to those who may see the entry."""
+
+    serializer_class = AttachmentSerializer
+    policy_resource = "attachment"
+
+    def get_queryset(self) -> QuerySet[Attachment]:
+        return policies.attachments_visible_to(self.request.user).select_related(
+            "entry__report", "entry__task"
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        attachment = self.get_object()
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class SubmissionGridView(APIView):
+    """Units × periods submission states with reporting and on-time rates (staff, leaders)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False)],
+        responses=SubmissionGridSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        if not policies.can(request.user, "grid.view"):
+            raise exceptions.PermissionDenied("报送情况仅对部室工作人员和领导开放。")
+        year = request.query_params.get("year", "")
+        visible = policies.plans_visible_to(request.user)
+        plan = visible.filter(year=int(year)).first() if year.isdigit() else plan_current(visible)
+        if plan is None:
+            raise exceptions.NotFound("没有该年度的工作要点。")
+        grid = selectors.submission_grid(plan, clock.today())
+        data = {
+            "year": plan.year,
+            "cells": [
+                {
+                    "unit": c["unit"].pk,
+                    "unit_name": c["unit"].name,
+                    "period": c["period"].pk,
+                    "state": c["state"],
+                    "label": c["label"],
+                    "late": c["late"],
+                    "report": c["report"].pk if c["report"] else None,
+                }
+                for c in grid.cells.values()
+            ],
+            "rates": [
+                {"period": p.pk, "period_name": p.name, **grid.rates[p.pk]} for p in grid.periods
+            ],
+        }
+        return Response(SubmissionGridSerializer(data).data)

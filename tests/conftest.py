@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from departments.models import User
-from reports.models import ReportingPeriod
+from notifications.models import Notification
+from reports.models import Attachment, ReportEntry, ReportingPeriod, UnitReport
+from reports.services import EntryInput, attachment_add, entry_save, report_open, report_submit
 from tasks.models import Instruction, KeyTask, WorkPlan
 from tasks.services import instruction_create
 from unionplan.demo import demo_seed
@@ -25,6 +28,18 @@ ROLE_USERNAMES: dict[str, str | None] = {
     "admin": "admin",
 }
 ROLES = tuple(ROLE_USERNAMES)
+
+
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+    b"\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01"
+    b"\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def png(name: str = "现场照片.png") -> SimpleUploadedFile:
+    """A real one-pixel PNG upload."""
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
 @dataclass
@@ -44,6 +59,42 @@ class World:
         return instruction_create(
             task=self.task, user=self.user("leader"), text="请加快律师驻点建设。"
         )
+
+    def report(self, *, period: int = 4, fill: bool = True, submit: bool = False) -> UnitReport:
+        """坂田's report for a quarter: entries filled in (and submitted) by its reporter."""
+        reporter = self.user("reporter")
+        report = report_open(unit=reporter.unit, period=self.period(period), user=reporter)
+        if fill:
+            for entry in report.entries.select_related("task"):
+                entry_save(
+                    entry=entry,
+                    user=reporter,
+                    expected_version=entry.version,
+                    data=EntryInput(narrative=f"坂田第{entry.task.number}项工作已开展。"),
+                )
+        if submit:
+            report_submit(report=report, user=reporter)
+        return report
+
+    def entry(self, report: UnitReport) -> ReportEntry:
+        """The report's entry for task 10 (lead: 权益部)."""
+        return report.entries.get(task=self.task)
+
+    def attachment(self, entry: ReportEntry | None = None) -> Attachment:
+        """A PNG on task 10's entry of a draft report (or the given entry, added before submit)."""
+        entry = entry or self.entry(self.report(period=3))
+        return attachment_add(entry=entry, user=self.user("reporter"), upload=png())
+
+    def submitted_attachment(self) -> Attachment:
+        report = self.report(period=4)
+        attachment = self.attachment(self.entry(report))
+        report_submit(report=report, user=self.user("reporter"))
+        return attachment
+
+    def notification_for(self, role: str) -> Notification:
+        user = self.user(role)
+        assert user is not None
+        return Notification.objects.create(user=user, title="测试通知", url="/reports/")
 
     def client(self, role: str) -> Client:
         client = Client()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import ROLES, World
+from tests.conftest import ROLES, World, png
 
 # Namespaces whose routes are guarded as a whole by their owner (the Django admin checks
 # is_staff itself); one representative row stands for each.
@@ -74,6 +74,27 @@ def progress_json(w: World) -> dict:
 
 
 API_READ = everyone_signed_in(200, anonymous=403)
+READERS_200 = {"staff_other": 200, "staff_lead": 200, "leader": 200, "admin": 200}
+# Task 10's submitted entry of 坂田: its unit, its reviewers, leaders and admins see it.
+ENTRY_10_VISIBLE = {
+    "anonymous": 302,
+    "reporter_other": 404,
+    "reporter": 200,
+    "staff_other": 404,
+    "staff_lead": 200,
+    "leader": 200,
+    "admin": 200,
+}
+API_ENTRY_10 = {**ENTRY_10_VISIBLE, "anonymous": 403}
+REVIEW_API = {
+    "anonymous": 403,
+    "reporter_other": 404,
+    "reporter": 403,
+    "staff_other": 404,
+    "staff_lead": 200,
+    "leader": 403,
+    "admin": 200,
+}
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: "/", everyone_signed_in(302, anonymous=302)),
     "tasks:plan_overview": Row(lambda w: "/plans/2024/", everyone_signed_in(200, anonymous=302)),
@@ -154,6 +175,136 @@ MATRIX: dict[str, Row] = {
     "progress-update-list": Row(lambda w: "/api/v1/progress-updates/", API_READ),
     "progress-update-detail": Row(
         lambda w: f"/api/v1/progress-updates/{w.task.updates.first().pk}/", API_READ
+    ),
+    # --- unit reports (roles relative to 坂田's report and its entry for task 10) ---
+    "reports:workspace": Row(
+        lambda w: "/reports/",
+        only({"reporter": 200, "reporter_other": 200}, others=302, anonymous=302),
+    ),
+    "reports:grid": Row(lambda w: "/reports/grid/", only(READERS_200, others=403, anonymous=302)),
+    "reports:remind": Row(
+        lambda w: "/reports/remind/",
+        only(dict.fromkeys(READERS_200, 302), others=403, anonymous=302),
+        method="post",
+        data=lambda w: {"period": w.period(4).pk, "unit": w.user("reporter").unit_id},
+    ),
+    "reports:report_detail": Row(
+        lambda w: f"/reports/{w.report(submit=True).pk}/",
+        only({"reporter_other": 404}, others=200, anonymous=302),
+    ),
+    "reports:report_submit": Row(
+        lambda w: f"/reports/{w.report(period=3).pk}/submit/",
+        only({"reporter": 302, "leader": 403, "admin": 403}, others=404, anonymous=302),
+        method="post",
+    ),
+    "reports:entry_save": Row(
+        lambda w: f"/reports/entries/{w.entry(w.report(period=3)).pk}/",
+        only({"reporter": 302, "admin": 403}, others=404, anonymous=302),
+        method="post",
+        data=lambda w: {
+            f"e{w.entry(w.report(period=3, fill=False)).pk}-narrative": "修改",
+            f"e{w.entry(w.report(period=3, fill=False)).pk}-version": 2,
+        },
+    ),
+    "reports:attachment_upload": Row(
+        lambda w: f"/reports/entries/{w.entry(w.report(period=3)).pk}/attachments/",
+        only({"reporter": 302, "admin": 403}, others=404, anonymous=302),
+        method="post",
+        data=lambda w: {"file": png()},
+    ),
+    "reports:attachment_download": Row(
+        lambda w: f"/reports/attachments/{w.submitted_attachment().pk}/",
+        ENTRY_10_VISIBLE,
+    ),
+    "reports:attachment_delete": Row(
+        lambda w: f"/reports/attachments/{w.attachment().pk}/delete/",
+        only({"reporter": 302, "admin": 403}, others=404, anonymous=302),
+        method="post",
+    ),
+    "reports:entry_review": Row(
+        lambda w: f"/reports/entries/{w.entry(w.report(submit=True)).pk}/review/",
+        only(
+            {"staff_lead": 302, "admin": 302, "leader": 403, "reporter": 403},
+            others=404,
+            anonymous=302,
+        ),
+        method="post",
+        data=lambda w: {"decision": "approve", "version": 3},
+    ),
+    "reports:review_list": Row(
+        lambda w: "/reviews/",
+        only({"staff_lead": 200, "staff_other": 200, "admin": 200}, others=403, anonymous=302),
+    ),
+    "notifications:list": Row(lambda w: "/notifications/", everyone_signed_in(200, anonymous=302)),
+    "notifications:open": Row(
+        lambda w: f"/notifications/{w.notification_for('reporter').pk}/open/",
+        only({"reporter": 302}, others=404, anonymous=302),
+        method="post",
+    ),
+    "notifications:read_all": Row(
+        lambda w: "/notifications/read-all/", dict.fromkeys(ROLES, 302), method="post"
+    ),
+    "report-list": Row(lambda w: "/api/v1/reports/", API_READ),
+    "report-detail": Row(
+        lambda w: f"/api/v1/reports/{w.report(submit=True).pk}/",
+        only({"reporter_other": 404}, others=200, anonymous=403),
+    ),
+    "report-open": Row(
+        lambda w: "/api/v1/reports/open/",
+        only({"reporter": 200, "reporter_other": 200}, others=403, anonymous=403),
+        method="post",
+        data=lambda w: {"period": w.period(4).pk},
+        json=True,
+    ),
+    "report-submit": Row(
+        lambda w: f"/api/v1/reports/{w.report(period=3).pk}/submit/",
+        only({"reporter": 200, "leader": 403, "admin": 403}, others=404, anonymous=403),
+        method="post",
+        json=True,
+    ),
+    "entry-list": Row(lambda w: "/api/v1/entries/", API_READ),
+    "entry-detail": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(submit=True)).pk}/", API_ENTRY_10
+    ),
+    "entry-save": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(period=3)).pk}/save/",
+        only({"reporter": 200, "admin": 403}, others=404, anonymous=403),
+        method="post",
+        data=lambda w: {"narrative": "接口修改", "version": 2},
+        json=True,
+    ),
+    "entry-approve": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(submit=True)).pk}/approve/",
+        REVIEW_API,
+        method="post",
+        data=lambda w: {"version": 3},
+        json=True,
+    ),
+    "entry-return": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(submit=True)).pk}/return/",
+        REVIEW_API,
+        method="post",
+        data=lambda w: {"version": 3, "reason": "请补充照片"},
+        json=True,
+    ),
+    "entry-attachments": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(submit=True)).pk}/attachments/",
+        API_ENTRY_10,
+    ),
+    "entry-attachments#post": Row(
+        lambda w: f"/api/v1/entries/{w.entry(w.report(period=3)).pk}/attachments/",
+        only({"reporter": 201, "admin": 403}, others=404, anonymous=403),
+        method="post",
+        data=lambda w: {"file": png()},
+    ),
+    "attachment-detail": Row(
+        lambda w: f"/api/v1/attachments/{w.submitted_attachment().pk}/", API_ENTRY_10
+    ),
+    "attachment-download": Row(
+        lambda w: f"/api/v1/attachments/{w.submitted_attachment().pk}/download/", API_ENTRY_10
+    ),
+    "submission-grid": Row(
+        lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=403)
     ),
     "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
     "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),

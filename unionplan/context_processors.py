@@ -28,7 +28,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 }
             )
         if getattr(user, "role", None) == "reporter":
-            items.append({"label": "季度填报", "url": reverse("reports:workspace"), "key": "reports"})
+            items.append(
+                {"label": "季度填报", "url": reverse("reports:workspace"), "key": "reports"}
+            )
         if policies.can(user, "review.list"):
             items.append({"label": "审核", "url": reverse("reports:review_list"), "key": "reviews"})
         if policies.can(user, "grid.view"):

@@ -330,10 +330,7 @@ def is_staff_of_task(user: AnyUser, task: KeyTask) -> bool:
 def access_report_by_id(user: AnyUser, report_id: int) -> UnitReport:
     """Fetch a unit report the user may see, else 404 (never reveal another unit's report)."""
     report = (
-        reports_visible_to(user)
-        .select_related("unit", "period__plan")
-        .filter(pk=report_id)
-        .first()
+        reports_visible_to(user).select_related("unit", "period__plan").filter(pk=report_id).first()
     )
     if report is None:
         raise Http404("没有该报表，或您无权查看。")

@@ -7,7 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from departments.api import UnitViewSet
-from reports.api import ReportingPeriodViewSet
+from reports.api import (
+    AttachmentViewSet,
+    ReportEntryViewSet,
+    ReportingPeriodViewSet,
+    SubmissionGridView,
+    UnitReportViewSet,
+)
 from tasks import views as task_views
 from tasks.api import (
     IndicatorViewSet,
@@ -32,6 +38,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("periods", ReportingPeriodViewSet, basename="period")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("instructions", InstructionViewSet, basename="instruction")
+router.register("reports", UnitReportViewSet, basename="report")
+router.register("entries", ReportEntryViewSet, basename="entry")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 urlpatterns = [
     path("", task_views.home, name="home"),
@@ -46,6 +55,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/submission-grid/", SubmissionGridView.as_view(), name="submission-grid"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
