@@ -21,8 +21,23 @@ from departments.models import Role, Unit, UnitKind, User
 from departments.services import unit_create, units_ensure_reference, user_create
 from history.models import Event
 from history.recording import Source, recording
-from reports.services import periods_ensure_quarters
-from tasks.models import IndicatorKind, Instruction, ProgressStatus, ProgressUpdate, WorkPlan
+from reports.models import ReportEntry, UnitReport
+from reports.services import (
+    EntryInput,
+    entry_review,
+    entry_save,
+    periods_ensure_quarters,
+    report_open,
+    report_submit,
+)
+from tasks.models import (
+    IndicatorAllocation,
+    IndicatorKind,
+    Instruction,
+    ProgressStatus,
+    ProgressUpdate,
+    WorkPlan,
+)
 from tasks.services import (
     ActualInput,
     ProgressInput,
@@ -31,6 +46,7 @@ from tasks.services import (
     plan_import,
     progress_save,
 )
+from unionplan import clock
 
 T = TypeVar("T")
 
@@ -113,7 +129,98 @@ def demo_seed() -> list[tuple[DemoUser, bool]]:
             created.append((demo, True))
         if not ProgressUpdate.objects.filter(task__plan=plan).exists():
             _seed_progress(plan)
+        if not UnitReport.objects.filter(period__plan=plan).exists():
+            _seed_unit_reports(plan)
     return created
+
+
+# Which units report in which quarter of the demo, and how (坂田 leaves Q3 and Q4 to the visitor).
+# (unit, quarter, days after the due date it is submitted (negative: before), reviewed?)
+UNIT_REPORTS = (
+    ("平湖街道总工会", 1, -3, "approve"),
+    ("坂田街道总工会", 1, -2, "approve"),
+    ("布吉街道总工会", 1, -1, "approve"),
+    ("龙岗区建筑业工会联合会", 1, -4, "approve"),
+    ("平湖街道总工会", 2, -2, "approve"),
+    ("坂田街道总工会", 2, -1, "approve"),
+    ("布吉街道总工会", 2, 4, "approve"),
+    ("南湾街道总工会", 2, -2, "approve"),
+    ("平湖街道总工会", 3, -3, "return-one"),
+    ("布吉街道总工会", 3, 2, "pending"),
+    ("龙岗区建筑业工会联合会", 3, -1, "pending"),
+)
+
+
+def _seed_unit_reports(plan: WorkPlan) -> None:
+    """Quarterly reports of a few units: on time, late, approved, one entry returned, pending."""
+    reporters = {
+        u.unit.name: u for u in User.objects.filter(role=Role.REPORTER).select_related("unit")
+    }
+    staff_by_unit = {u.unit_id: u for u in User.objects.filter(role=Role.STAFF)}
+    periods = {p.number: p for p in plan.periods.filter(kind="quarter")}
+    for unit_name, quarter, days, review in UNIT_REPORTS:
+        period = periods[quarter]
+        unit = Unit.objects.get(name=unit_name)
+        if unit_name not in reporters:
+            reporters[unit_name] = user_create(
+                username=f"demo-{unit.pk}",
+                password=DEMO_PASSWORD,
+                role=Role.REPORTER,
+                unit=unit,
+                full_name=f"{unit.display_name} 填报员",
+            )
+        reporter = reporters[unit_name]
+        day = period.due_date + dt.timedelta(days=days)
+        with clock.frozen(day):
+            report = _backdated(day, partial(report_open, unit=unit, period=period, user=reporter))
+            entries = list(
+                report.entries.select_related("task").prefetch_related(
+                    "task__indicators", "task__leads"
+                )
+            )
+            for entry in entries:
+                shares = {
+                    a.indicator_id: a.target
+                    for a in IndicatorAllocation.objects.filter(
+                        unit=unit, indicator__task=entry.task
+                    )
+                }
+                _backdated(
+                    day,
+                    partial(
+                        entry_save,
+                        entry=entry,
+                        user=reporter,
+                        expected_version=entry.version,
+                        data=EntryInput(
+                            narrative=f"{unit.display_name}{period.name}围绕“{entry.task.title}”"
+                            "组织开展相关工作，按计划推进。",
+                            contributions=shares,
+                        ),
+                    ),
+                )
+            _backdated(day, partial(report_submit, report=report, user=reporter))
+        if review == "pending":
+            continue
+        review_day = day + dt.timedelta(days=3)
+        for number, entry in enumerate(
+            report.entries.select_related("task")
+            .prefetch_related("task__leads")
+            .order_by("task__number")
+        ):
+            staff = staff_by_unit[entry.task.leads.all()[0].unit_id]
+            send_back = review == "return-one" and number == 0
+            _backdated(
+                review_day,
+                partial(
+                    entry_review,
+                    entry=entry,
+                    user=staff,
+                    approve=not send_back,
+                    reason="请补充活动现场照片等佐证材料。" if send_back else "",
+                    expected_version=entry.version,
+                ),
+            )
 
 
 # Percent complete after Q1, Q2 and Q3 by task number % 5: as of 20 October 2024 (time progress
@@ -220,6 +327,13 @@ def _backdated(day: dt.date, write: Callable[[], T]) -> T:
     Event.objects.filter(pk__gte=first_event).update(created_at=moment)
     if isinstance(result, ProgressUpdate):
         ProgressUpdate.objects.filter(pk=result.pk).update(created_at=moment, updated_at=moment)
+    elif isinstance(result, UnitReport) and result.submitted_at:
+        UnitReport.objects.filter(pk=result.pk).update(submitted_at=moment)
+        ReportEntry.objects.filter(report=result, submitted_at__isnull=False).update(
+            submitted_at=moment
+        )
+    elif isinstance(result, ReportEntry) and result.reviewed_at:
+        ReportEntry.objects.filter(pk=result.pk).update(reviewed_at=moment)
     elif isinstance(result, Instruction):
         fields = {"answered_at": moment} if result.answered_at else {"created_at": moment}
         Instruction.objects.filter(pk=result.pk).update(**fields)

@@ -69,7 +69,7 @@ def test_staff_reminder_by_hand_is_recorded_and_notifies_the_unit(world):
     assert response.status_code == 302
     reminder = Reminder.objects.get(kind=ReminderKind.MANUAL, unit=unit)
     assert reminder.sent_by.username == "qyb"
-    notice = Notification.objects.get(user__username="pinghu")
+    notice = Notification.objects.get(user__username="pinghu", title="催报")
     assert "权益部 工作人员提醒" in notice.body
     html = world.client("reporter_other").get("/notifications/").content.decode()
     assert "测试" not in html  # another unit's reporter sees none of it

@@ -75,13 +75,13 @@ def test_overview_runs_a_fixed_number_of_queries_however_many_tasks(
     world, django_assert_max_num_queries
 ):
     client = world.client("leader")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get("/plans/2024/")
     section = SectionFactory(plan=world.plan, number=6)
     for _ in range(40):
         task = KeyTaskFactory(section=section, plan=world.plan, number=100 + _)
         IndicatorFactory(task=task)
         IndicatorFactory(task=task)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get("/plans/2024/")
     assert response.content.decode().count("data-task-number=") == 70
