@@ -142,7 +142,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         task = self.get_object()
-        page = self.paginate_queryset(selectors.task_timeline(task))
+        page = self.paginate_queryset(selectors.task_timeline(task, request.user))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], responses=InstructionSerializer(many=True))

@@ -278,9 +278,22 @@ def task_states(tasks: QuerySet[KeyTask], today: dt.date) -> list[TaskState]:
     return [task_state(t, today) for t in task_queryset_with_progress(tasks).order_by("number")]
 
 
-def task_timeline(task: KeyTask) -> QuerySet[Event]:
-    """Every recorded change of a task, newest first."""
-    return Event.objects.filter(task=task).select_related("actor").order_by("-created_at", "-pk")
+def task_timeline(task: KeyTask, user: Any) -> QuerySet[Event]:
+    """Every recorded change of a task the user may read, newest first.
+
+    Units' report activity (drafts, evidence) shows only to that unit and administrators; the
+    reviews of departments show to everyone, like the task's own changes.
+    """
+    from unionplan import policies
+
+    events = Event.objects.filter(task=task)
+    if not policies.is_admin(user):
+        events = events.filter(
+            Q(report__isnull=True)
+            | Q(report__unit_id=getattr(user, "unit_id", None))
+            | Q(actor__role="staff")
+        )
+    return events.select_related("actor").order_by("-created_at", "-pk")
 
 
 @dataclass

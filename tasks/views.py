@@ -151,7 +151,15 @@ def _task_page(
                 prefix=f"i{instruction.pk}",
             )
         instruction.form = answer_forms.get(instruction.pk)
-    timeline = list(selectors.task_timeline(task)[: TIMELINE_LIMIT + 1])
+    timeline = list(selectors.task_timeline(task, request.user)[: TIMELINE_LIMIT + 1])
+    unit_entries = list(
+        policies.entries_visible_to(request.user)
+        .filter(task=task)
+        .exclude(state="draft")
+        .select_related("report__unit", "report__period")
+        .prefetch_related("contributions__indicator", "attachments")
+        .order_by("report__period__number", "report__unit__sort_order")
+    )
     context: dict[str, Any] = {
         "task": task,
         "plan": task.plan,
@@ -166,6 +174,7 @@ def _task_page(
         "timeline": selectors.timeline_entries(timeline[:TIMELINE_LIMIT]),
         "timeline_truncated": len(timeline) > TIMELINE_LIMIT,
         "updates": list(task.updates.all()),
+        "unit_entries": unit_entries,
         "nav_active": "tasks",
     }
     template = "tasks/task_detail.html" + (f"#{partial}" if partial else "")

@@ -124,3 +124,25 @@ def test_uploaded_evidence_appears_on_the_entry(world):
     )
     html = client.get(f"/reports/{entry.report_id}/").content.decode()
     assert "照片一.png" in html
+
+
+def test_task_page_lists_unit_entries_and_evidence_to_those_who_may_see_them(world):
+    attachment = world.submitted_attachment()
+    url = f"/tasks/{world.task.pk}/"
+    lead = world.client("staff_lead").get(url).content.decode()
+    assert 'data-testid="unit-entries"' in lead and attachment.original_name in lead
+    other = world.client("reporter_other").get(url).content.decode()
+    assert attachment.original_name not in other
+
+
+def test_notifications_are_mailed_too_when_smtp_is_configured(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_ENABLED = True
+    staff = world.user("staff_lead")
+    staff.email = "qyb@lg.example"
+    staff.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.report(submit=True)
+    assert any("坂田街道总工会提交了第四季度报表" in m.subject for m in mailoutbox)
+    assert any("qyb@lg.example" in m.to for m in mailoutbox)
