@@ -135,6 +135,7 @@ class SubmissionGrid:
     periods: list[ReportingPeriod]
     cells: dict[tuple[int, int], dict[str, Any]]
     rates: dict[int, dict[str, float | None]]
+    today: dt.date
 
     def rows(self) -> list[tuple[Unit, list[dict[str, Any]]]]:
         return [(u, [self.cells[(u.pk, p.pk)] for p in self.periods]) for u in self.units]
@@ -190,7 +191,7 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
             "reporting": round(100 * submitted / len(units), 1) if units and due else None,
             "on_time": round(100 * on_time / len(units), 1) if units and due else None,
         }
-    return SubmissionGrid(units=units, periods=periods, cells=cells, rates=rates)
+    return SubmissionGrid(units=units, periods=periods, cells=cells, rates=rates, today=today)
 
 
 def review_queue(user: Any) -> QuerySet[ReportEntry]:

@@ -24,6 +24,13 @@ COLOUR_LABELS = {
     Colour.AMBER: "进度滞后",
     Colour.RED: "严重滞后",
 }
+# The same colours as static/css/unionplan.css, for charts.
+COLOUR_HEX = {
+    Colour.DONE: "#2c6fbb",
+    Colour.GREEN: "#2e8b57",
+    Colour.AMBER: "#e0a800",
+    Colour.RED: "#c0392b",
+}
 # Lagging first: the order leaders read the plan in.
 COLOUR_ORDER = (Colour.RED, Colour.AMBER, Colour.GREEN, Colour.DONE)
 

@@ -94,6 +94,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(
             Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"])
         )
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():  # the dashboard's drill-down from one unit's view
+        tasks = tasks.filter(participants__unit_id=int(unit))
     today = clock.today()
     states = selectors.task_states(tasks.distinct(), today)
     if filters["colour"] in Colour.__members__.values():

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items: list[dict[str, Any]] = []
     if policies.can(user, "site.use"):
+        items.append({"label": "驾驶舱", "url": reverse("dashboard:dashboard"), "key": "dashboard"})
         items.append({"label": "工作要点", "url": reverse("home"), "key": "plan"})
         items.append({"label": "重点工作", "url": reverse("tasks:task_list"), "key": "tasks"})
         if policies.is_leader(user) or policies.is_admin(user) or user.role == "staff":

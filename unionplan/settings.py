@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "tasks",
     "reports",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +298,13 @@ except ValueError:
     raise ImproperlyConfigured(
         f"UNIONPLAN_TODAY must be a date like 2024-10-20, not {_today!r}."
     ) from None
+# Unit ranking (考核排名): weights of on-time submission, contributions against allocated targets,
+# and entries not returned; shown with the formula on the dashboard.
+UNIONPLAN_RANKING_WEIGHTS = {
+    "on_time": env_int("UNIONPLAN_RANK_WEIGHT_ON_TIME", 50),
+    "contribution": env_int("UNIONPLAN_RANK_WEIGHT_CONTRIBUTION", 40),
+    "not_returned": env_int("UNIONPLAN_RANK_WEIGHT_NOT_RETURNED", 10),
+}
 UNIONPLAN_SITE_NAME = env_str("UNIONPLAN_SITE_NAME", "龙岗区总工会重点工作推进系统")
 
 # Security: production turns on every protection `check --deploy` asks for.

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

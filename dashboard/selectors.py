@@ -1,0 +1,290 @@
+"""Every figure of the leaders' dashboard, in a fixed number of aggregate queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+
+from departments.models import Unit
+from history.models import Event
+from reports.models import Contribution, EntryState, ReportEntry
+from reports.selectors import SubmissionGrid, submission_grid
+from tasks.models import IndicatorAllocation, IndicatorKind, Instruction, KeyTask, WorkPlan
+from tasks.selectors import TaskState, task_states
+from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER, Colour, time_progress
+
+
+@dataclass
+class GroupFigure:
+    """Completion of a group of tasks (a section, a lead department)."""
+
+    key: int
+    label: str
+    url: str
+    tasks: int = 0
+    percent_sum: int = 0
+    colours: dict[str, int] = field(default_factory=lambda: {c.value: 0 for c in COLOUR_ORDER})
+
+    @property
+    def percent(self) -> float:
+        return round(self.percent_sum / self.tasks, 1) if self.tasks else 0.0
+
+
+@dataclass
+class RankRow:
+    """A unit's place in the ranking (考核排名) and the parts of its score."""
+
+    unit: Unit
+    on_time: float  # share of due periods submitted on time
+    contribution: float  # approved contributions against allocated targets, capped at 100 %
+    not_returned: float  # share of submitted entries never returned
+    score: float
+    url: str
+
+
+@dataclass
+class Dashboard:
+    plan: WorkPlan
+    today: dt.date
+    scope_label: str
+    task_filter: str  # query string that scopes drill-down links (e.g. "&lead=3")
+    states: list[TaskState]
+    time_progress: float
+    plan_progress: float
+    colour_counts: list[dict[str, Any]]
+    lagging: list[TaskState]
+    by_section: list[GroupFigure]
+    by_department: list[GroupFigure]
+    indicators: list[dict[str, Any]]
+    grid: SubmissionGrid | None
+    ranking: list[RankRow]
+    recent: list[Event]
+    open_instructions: list[Instruction]
+
+    def charts(self) -> dict[str, Any]:
+        """Data for the ECharts of the page (each chart also has a table on the page)."""
+        return {
+            "progress": {
+                "labels": ["时间进度", "计划完成进度"],
+                "values": [self.time_progress, self.plan_progress],
+            },
+            "colours": [
+                {
+                    "name": c["label"],
+                    "value": c["count"],
+                    "url": c["url"],
+                    "itemStyle": {"color": c["hex"]},
+                }
+                for c in self.colour_counts
+            ],
+            "sections": _bars(self.by_section),
+            "departments": _bars(self.by_department),
+            "indicators": {
+                "labels": [f"{i['task'].number}. {i['name']}" for i in self.indicators[:10]],
+                "values": [i["percent"] for i in self.indicators[:10]],
+                "urls": [i["url"] for i in self.indicators[:10]],
+            },
+        }
+
+
+def _bars(groups: list[GroupFigure]) -> dict[str, Any]:
+    return {
+        "labels": [g.label for g in groups],
+        "values": [g.percent for g in groups],
+        "urls": [g.url for g in groups],
+    }
+
+
+def build_dashboard(
+    *,
+    plan: WorkPlan,
+    tasks: QuerySet[KeyTask],
+    today: dt.date,
+    scope_label: str,
+    task_filter: str = "",
+    unit: Unit | None = None,
+    with_grid: bool = True,
+) -> Dashboard:
+    """Assemble the dashboard of ``tasks`` (already scoped by the policy and the chosen view)."""
+    states = task_states(tasks, today)
+    task_list = reverse("tasks:task_list")
+    base = f"{task_list}?year={plan.year}{task_filter}"
+
+    counts = {c: 0 for c in COLOUR_ORDER}
+    for s in states:
+        counts[s.colour] += 1
+    colour_counts = [
+        {
+            "colour": c.value,
+            "label": COLOUR_LABELS[c],
+            "count": counts[c],
+            "hex": COLOUR_HEX[c],
+            "url": f"{base}&colour={c.value}",
+        }
+        for c in COLOUR_ORDER
+    ]
+    lagging = sorted(
+        (s for s in states if s.colour in (Colour.RED, Colour.AMBER)),
+        key=lambda s: (COLOUR_ORDER.index(s.colour), -s.behind, s.task.number),
+    )
+
+    sections: dict[int, GroupFigure] = {}
+    departments: dict[int, GroupFigure] = {}
+    for s in states:
+        section = s.task.section
+        group = sections.setdefault(
+            section.pk,
+            GroupFigure(
+                section.number,
+                f"{section.numeral}、{section.title[:12]}…",
+                f"{base}&section={section.pk}",
+            ),
+        )
+        _add(group, s)
+        for lead in s.task.leads.all():
+            dept = departments.setdefault(
+                lead.unit_id,
+                GroupFigure(
+                    lead.unit.sort_order,
+                    lead.unit.name,
+                    f"{task_list}?year={plan.year}&lead={lead.unit_id}",
+                ),
+            )
+            _add(dept, s)
+
+    indicators = []
+    for s in states:
+        for i in s.indicators:
+            ind = i.indicator
+            if ind.kind == IndicatorKind.MILESTONE or not ind.target:
+                continue
+            indicators.append(
+                {
+                    "task": s.task,
+                    "name": ind.name,
+                    "target": ind.target_display,
+                    "actual": i.actual_display,
+                    "pending": i.pending,
+                    "percent": i.percent or 0,
+                    "met": i.met,
+                    "url": s.task.get_absolute_url(),
+                }
+            )
+    indicators.sort(key=lambda r: (r["percent"], r["task"].number))
+
+    grid = submission_grid(plan, today) if with_grid else None
+    if grid is not None and unit is not None:
+        grid.units = [u for u in grid.units if u.pk == unit.pk]
+    ranking = unit_ranking(plan, grid) if grid is not None and unit is None else []
+
+    task_ids = [s.task.pk for s in states]
+    recent = list(
+        Event.objects.filter(task_id__in=task_ids, report__isnull=True)
+        .select_related("actor", "task")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    open_instructions = list(
+        Instruction.objects.filter(task_id__in=task_ids, answer="")
+        .select_related("task", "author")
+        .order_by("created_at")[:10]
+    )
+    return Dashboard(
+        plan=plan,
+        today=today,
+        scope_label=scope_label,
+        task_filter=task_filter,
+        states=states,
+        time_progress=time_progress(plan.year, today),
+        plan_progress=round(sum(s.percent for s in states) / len(states), 1) if states else 0.0,
+        colour_counts=colour_counts,
+        lagging=lagging[:10],
+        by_section=sorted(sections.values(), key=lambda g: g.key),
+        by_department=sorted(departments.values(), key=lambda g: g.key),
+        indicators=indicators,
+        grid=grid,
+        ranking=ranking,
+        recent=recent,
+        open_instructions=open_instructions,
+    )
+
+
+def _add(group: GroupFigure, state: TaskState) -> None:
+    group.tasks += 1
+    group.percent_sum += state.percent
+    group.colours[state.colour] += 1
+
+
+def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
+    """Rank units by weighted on-time submission, contributions against targets, no returns.
+
+    score = w_on_time × on-time share + w_contribution × contribution share
+            + w_not_returned × share of entries never returned   (weights in settings)
+    """
+    weights = settings.UNIONPLAN_RANKING_WEIGHTS
+    due_periods = [p for p in grid.periods if grid.today > p.due_date] if grid.periods else []
+    allocated: dict[tuple[int, int], Decimal] = {
+        (a["unit_id"], a["indicator_id"]): a["target"]
+        for a in IndicatorAllocation.objects.filter(indicator__task__plan=plan).values(
+            "unit_id", "indicator_id", "target"
+        )
+    }
+    approved: dict[tuple[int, int], Decimal] = {
+        (c["entry__report__unit_id"], c["indicator_id"]): c["total"]
+        for c in Contribution.objects.filter(
+            entry__report__period__plan=plan, entry__state=EntryState.APPROVED
+        )
+        .values("entry__report__unit_id", "indicator_id")
+        .annotate(total=Sum("value"))
+    }
+    entry_counts = {
+        row["report__unit_id"]: row
+        for row in ReportEntry.objects.filter(report__period__plan=plan)
+        .exclude(state=EntryState.DRAFT)
+        .values("report__unit_id")
+        .annotate(total=Count("pk"), returned=Count("pk", filter=Q(state=EntryState.RETURNED)))
+    }
+    shares: dict[int, list[float]] = defaultdict(list)
+    for (unit_id, indicator_id), target in allocated.items():
+        if target:
+            got = approved.get((unit_id, indicator_id), Decimal(0))
+            shares[unit_id].append(float(min(Decimal(1), got / target)))
+    rows = []
+    for unit in grid.units:
+        on_time = sum(
+            1
+            for p in due_periods
+            if grid.cells[(unit.pk, p.pk)]["report"] is not None
+            and grid.cells[(unit.pk, p.pk)]["state"] not in ("missing", "open", "upcoming")
+            and not grid.cells[(unit.pk, p.pk)]["late"]
+        )
+        on_time_share = on_time / len(due_periods) if due_periods else 0.0
+        unit_shares = shares.get(unit.pk, [])
+        contribution = sum(unit_shares) / len(unit_shares) if unit_shares else 0.0
+        counts = entry_counts.get(unit.pk)
+        not_returned = (
+            1 - counts["returned"] / counts["total"] if counts and counts["total"] else 0.0
+        )
+        score = (
+            weights["on_time"] * on_time_share
+            + weights["contribution"] * contribution
+            + weights["not_returned"] * not_returned
+        )
+        rows.append(
+            RankRow(
+                unit=unit,
+                on_time=round(100 * on_time_share, 1),
+                contribution=round(100 * contribution, 1),
+                not_returned=round(100 * not_returned, 1),
+                score=round(score, 1),
+                url=f"{reverse('dashboard:dashboard')}?year={plan.year}&unit={unit.pk}",
+            )
+        )
+    rows.sort(key=lambda r: (-r.score, r.unit.sort_order, r.unit.name))
+    return rows

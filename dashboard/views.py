@@ -1,0 +1,80 @@
+"""The leaders' dashboard, and the same view scoped to a department or a unit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dashboard.selectors import build_dashboard
+from departments.models import REPORTING_KINDS, Unit, UnitKind
+from tasks.selectors import plan_current
+from unionplan import clock, policies
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Whole plan for leaders and admins; a department's tasks or a unit's part on request.
+
+    Staff open their department's view by default; reporters only ever see their own unit's.
+    """
+    user = request.user
+    visible = policies.plans_visible_to(user)
+    year = request.GET.get("year", "")
+    if year and not year.isdigit():
+        raise Http404("年度应为数字，如 2024。")
+    plan = policies.access_plan_by_year(user, int(year)) if year else plan_current(visible)
+    if plan is None:
+        return render(request, "tasks/plan_empty.html")
+    tasks = policies.tasks_visible_to(user).filter(plan=plan)
+    lead, unit = request.GET.get("lead", ""), request.GET.get("unit", "")
+    is_reporter = user.role == "reporter"
+    if is_reporter:
+        unit = unit or str(user.unit_id)
+        if unit != str(user.unit_id):
+            raise Http404("填报员只能查看本单位的情况。")
+    elif user.role == "staff" and not lead and not unit and request.GET.get("all") != "1":
+        lead = str(user.unit_id)
+    scope_unit = None
+    if unit:
+        scope_unit = Unit.objects.filter(
+            pk=unit if unit.isdigit() else 0, kind__in=REPORTING_KINDS
+        ).first()
+        if scope_unit is None:
+            raise Http404("没有该单位，或它不参与重点工作。")
+        tasks = tasks.filter(participants__unit=scope_unit)
+        scope, task_filter = f"{scope_unit.name}参与的工作", f"&unit={scope_unit.pk}"
+    elif lead:
+        department = Unit.objects.filter(
+            pk=lead if lead.isdigit() else 0, kind=UnitKind.DEPARTMENT
+        ).first()
+        if department is None:
+            raise Http404("没有该部室。")
+        tasks = tasks.filter(leads__unit=department)
+        scope, task_filter = f"{department.name}牵头的工作", f"&lead={department.pk}"
+    else:
+        scope, task_filter = "全部重点工作", ""
+    data = build_dashboard(
+        plan=plan,
+        tasks=tasks.distinct(),
+        today=clock.today(),
+        scope_label=scope,
+        task_filter=task_filter,
+        unit=scope_unit,
+        with_grid=policies.can(user, "grid.view") or scope_unit is not None,
+    )
+    context = {
+        "d": data,
+        "charts": data.charts(),
+        "plans": visible.order_by("-year"),
+        "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
+        "is_reporter": is_reporter,
+        "scoped": bool(lead or unit),
+        "lead_id": int(lead) if lead.isdigit() and not unit else None,
+        "weights": settings.UNIONPLAN_RANKING_WEIGHTS,
+        "nav_active": "dashboard",
+    }
+    return render(request, "dashboard/dashboard.html", context)
