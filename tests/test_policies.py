@@ -306,6 +306,7 @@ MATRIX: dict[str, Row] = {
     "submission-grid": Row(
         lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=403)
     ),
+    "dashboard:dashboard": Row(lambda w: "/dashboard/", everyone_signed_in(200, anonymous=302)),
     "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
     "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),
 }
