@@ -39,9 +39,9 @@ def test_every_figure_links_to_the_list_behind_it(world):
     html = page(world, "leader")
     assert 'href="/tasks/?year=2024&amp;colour=red" data-testid="colour-red"' in html
     section = world.task.section
-    assert f'/tasks/?year=2024&amp;section={section.pk}' in html
+    assert f"/tasks/?year=2024&amp;section={section.pk}" in html
     lead = world.task.leads.first().unit_id
-    assert f'/tasks/?year=2024&amp;lead={lead}' in html
+    assert f"/tasks/?year=2024&amp;lead={lead}" in html
     assert f'href="/tasks/{world.task.pk}/"' in html  # indicator rows open their task
 
 
@@ -53,7 +53,7 @@ def test_red_link_lists_exactly_the_red_tasks(world):
 
 def test_lagging_tasks_come_first_with_how_far_behind(world):
     html = page(world, "leader")
-    lagging = html[html.index('data-testid="lagging"'):]
+    lagging = html[html.index('data-testid="lagging"') :]
     assert "落后 30 个百分点" in lagging[:2000]
 
 
@@ -61,7 +61,7 @@ def test_ranking_shows_its_formula_and_weights(world, settings):
     settings.UNIONPLAN_RANKING_WEIGHTS = {"on_time": 60, "contribution": 30, "not_returned": 10}
     html = page(world, "leader")
     assert "得分 = 60 × 按时报送率 + 30 × 分解指标完成率" in html
-    ranking = html[html.index('data-testid="ranking"'):]
+    ranking = html[html.index('data-testid="ranking"') :]
     assert ranking.index("平湖街道总工会") < ranking.index("坪地街道总工会")
 
 
@@ -74,7 +74,7 @@ def test_staff_open_their_department_and_can_see_the_whole_plan(world):
 def test_reporter_sees_only_their_units_part(world):
     html = page(world, "reporter")
     assert "坂田街道总工会参与的工作" in html and "考核排名" not in html
-    grid = html[html.index('data-testid="dashboard-grid"'):]
+    grid = html[html.index('data-testid="dashboard-grid"') :]
     assert "坂田" in grid and "平湖" not in grid.split("</table>")[0]
     other = world.user("reporter_other").unit_id
     assert world.client("reporter").get(f"/dashboard/?unit={other}").status_code == 404
