@@ -294,3 +294,62 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    EXPIRED = "expired", "已过期"
+
+
+class ReportJob(models.Model):
+    """A request for the quarterly workbook; this row, not the broker, is the truth about it."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="填报周期", on_delete=models.CASCADE, related_name="jobs"
+    )
+    department = models.ForeignKey(
+        "departments.Unit",
+        verbose_name="部室",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    requested_by = models.ForeignKey(
+        "departments.User",
+        verbose_name="申请人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    error = models.TextField("失败原因", blank=True)
+    file = models.FileField("文件", upload_to="private/exports/", max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报表任务"
+        verbose_name_plural = "报表任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="job_status_time")]
+
+    def __str__(self) -> str:
+        return f"{self.period} 推进情况表 #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+    @property
+    def file_name(self) -> str:
+        scope = f"（{self.department.name}）" if self.department_id else ""
+        return f"{self.period.plan.year}年{self.period.name}推进情况表{scope}.xlsx"

@@ -18,4 +18,8 @@ urlpatterns = [
     path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("reports/attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("reviews/", views.review_list, name="review_list"),
+    path("reports/jobs/", views.job_list, name="job_list"),
+    path("reports/jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("reports/jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("reports/jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -16,7 +16,7 @@ from departments.models import Unit
 from history.models import Event
 from reports import selectors, services
 from reports.forms import AttachmentForm, EntryForm, ReviewForm
-from reports.models import ReportingPeriod
+from reports.models import ReportingPeriod, ReportJob
 from reports.selectors import period_current, report_status, report_with_entries
 from tasks.selectors import plan_current, timeline_entries
 from tasks.services import ConflictError
@@ -276,3 +276,83 @@ def remind(request: HttpRequest) -> HttpResponse:
     services.reminder_send(period=period, unit=unit, user=request.user)
     messages.success(request, f"已向{unit.name}发送催报提醒。")
     return redirect(f"{reverse('reports:grid')}?year={period.plan.year}")
+
+
+# --- workbook jobs ---------------------------------------------------------------------------
+
+
+def _jobs_for(user: Any) -> Any:
+    return ReportJob.objects.filter(
+        period__plan__in=policies.plans_visible_to(user)
+    ).select_related("period__plan", "department", "requested_by")
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Request the quarterly workbook; earlier workbooks to download again."""
+    if not policies.can(request.user, "job.view"):
+        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
+    plan = plan_current(policies.plans_visible_to(request.user))
+    periods = list(plan.periods.order_by("kind", "number")) if plan else []
+    errors: list[str] = []
+    if request.method == "POST":
+        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
+        dept_id = request.POST.get("department", "")
+        department = Unit.objects.filter(pk=dept_id).first() if dept_id.isdigit() else None
+        if period is None:
+            errors.append("请选择填报周期。")
+        else:
+            try:
+                services.report_job_request(period=period, user=request.user, department=department)
+            except ValidationError as exc:
+                errors.extend(m for ms in exc.message_dict.values() for m in ms)
+            else:
+                messages.success(request, "已提交生成任务，完成后可在下方下载。")
+                return redirect("reports:job_list")
+    current = period_current(plan, clock.today()) if plan else None
+    context = {
+        "plan": plan,
+        "periods": periods,
+        "current": current,
+        "departments": Unit.objects.filter(kind="department", is_active=True),
+        "jobs": list(_jobs_for(request.user)[:50]),
+        "errors": errors,
+        "nav_active": "jobs",
+    }
+    return render(request, "reports/job_list.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One job's row; htmx polls it until the job is finished."""
+    if not policies.can(request.user, "job.view"):
+        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
+    job = get_object_or_404(_jobs_for(request.user), pk=pk)
+    return render(request, "reports/job_list.html#job-row", {"job": job})
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Download a finished workbook."""
+    if not policies.can(request.user, "job.view"):
+        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
+    job = get_object_or_404(_jobs_for(request.user), pk=pk, status="done")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed job again."""
+    if not policies.can(request.user, "job.view"):
+        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
+    job = get_object_or_404(_jobs_for(request.user), pk=pk)
+    try:
+        services.report_job_retry(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, "已重新提交生成任务。")
+    return redirect("reports:job_list")

@@ -264,6 +264,8 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "entry.review": _can_review,
     "attachment.view": lambda user, attachment: _can_view_entry(user, attachment.entry),
     "grid.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    "job.request": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    "job.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
     "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
     "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,
     "user.view": _can_view_user,

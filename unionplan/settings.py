@@ -227,7 +227,8 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+    # In-process jobs record their failure on the job row instead of breaking the page.
+    CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -280,11 +281,30 @@ UNIONPLAN_ATTACHMENTS_PER_ENTRY = 10
 UNIONPLAN_REMIND_DAYS_BEFORE = env_int("UNIONPLAN_REMIND_DAYS_BEFORE", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Workbook jobs: the job row is the truth. Late acknowledgement with requeue when a worker dies,
+# one job at a time per worker process, time limits, a visibility timeout longer than the hard
+# limit, and a sweeper for jobs stuck past it.
+UNIONPLAN_JOB_SOFT_LIMIT = env_int("UNIONPLAN_JOB_SOFT_LIMIT", 240)
+UNIONPLAN_JOB_HARD_LIMIT = env_int("UNIONPLAN_JOB_HARD_LIMIT", 300)
+UNIONPLAN_JOB_STALE_SECONDS = env_int("UNIONPLAN_JOB_STALE_SECONDS", UNIONPLAN_JOB_HARD_LIMIT + 120)
+UNIONPLAN_EXPORT_RETENTION_DAYS = env_int("UNIONPLAN_EXPORT_RETENTION_DAYS", 30)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int(
+        "UNIONPLAN_BROKER_VISIBILITY_TIMEOUT", UNIONPLAN_JOB_HARD_LIMIT + 60
+    )
+}
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "reports.jobs.send_deadline_reminders",
         "schedule": 24 * 60 * 60,  # daily; the job itself sends at most one reminder a day
     },
+    "closed-period-workbooks": {
+        "task": "reports.jobs.request_closed_period_workbooks",
+        "schedule": 24 * 60 * 60,
+    },
+    "sweep-report-jobs": {"task": "reports.jobs.sweep_report_jobs", "schedule": 5 * 60},
+    "expire-report-files": {"task": "reports.jobs.expire_report_files", "schedule": 24 * 60 * 60},
 }
 
 # Status colours (红黄绿灯): how many points behind expected progress a task may be.
