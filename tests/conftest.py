@@ -10,8 +10,17 @@ from django.test import Client
 
 from departments.models import User
 from notifications.models import Notification
-from reports.models import Attachment, ReportEntry, ReportingPeriod, UnitReport
-from reports.services import EntryInput, attachment_add, entry_save, report_open, report_submit
+from reports.models import Attachment, ReportEntry, ReportingPeriod, ReportJob, UnitReport
+from reports.services import (
+    EntryInput,
+    attachment_add,
+    entry_save,
+    report_job_fail,
+    report_job_request,
+    report_job_run,
+    report_open,
+    report_submit,
+)
 from tasks.models import Instruction, KeyTask, WorkPlan
 from tasks.services import instruction_create
 from unionplan.demo import demo_seed
@@ -95,6 +104,16 @@ class World:
         user = self.user(role)
         assert user is not None
         return Notification.objects.create(user=user, title="测试通知", url="/reports/")
+
+    def done_job(self) -> ReportJob:
+        """A finished Q3 workbook requested by the leader."""
+        job = report_job_request(period=self.period(3), user=self.user("leader"))
+        return report_job_run(job.pk)
+
+    def failed_job(self) -> ReportJob:
+        job = report_job_request(period=self.period(3), user=self.user("leader"))
+        report_job_fail(job.pk, "测试失败原因")
+        return job
 
     def client(self, role: str) -> Client:
         client = Client()

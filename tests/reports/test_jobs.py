@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from openpyxl import load_workbook
 
 from departments.models import Unit, User
 from notifications.models import Notification
-from reports.models import Reminder, ReminderKind
+from reports.models import Reminder, ReminderKind, ReportingPeriod, ReportJob
 from reports.services import expected_units, reminders_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,21 +78,23 @@ def test_staff_reminder_by_hand_is_recorded_and_notifies_the_unit(world):
     assert "测试" not in html  # another unit's reporter sees none of it
 
 
-@pytest.fixture
-def worker(transactional_db):  # noqa: ANN001
+def start_worker(name: str, **extra_env: str) -> subprocess.Popen:
     """A real Celery worker process on the real Redis broker, using the test database."""
+    from django.conf import settings
+
     from unionplan.celery import app
 
-    app.control.purge()
     db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "unionplan.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra_env,
     }
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "celery-worker-test.log", "w")  # noqa: SIM115
+    log_path = ROOT / "var" / f"celery-worker-{name}.log"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -103,26 +108,50 @@ def worker(transactional_db):  # noqa: ANN001
             "--without-gossip",
             "--without-mingle",
             "-n",
-            "test@%h",
+            f"{name}@%h",
         ],
         cwd=ROOT,
         env=env,
-        stdout=log,
+        stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=1):
-            break
         if process.poll() is not None:
-            pytest.fail(f"worker exited: {(ROOT / 'var' / 'celery-worker-test.log').read_text()}")
-    else:
-        process.terminate()
-        pytest.fail("Celery worker did not answer within 60 s")
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+            pytest.fail(f"worker exited: {log_path.read_text()}")
+        replies = app.control.ping(timeout=1) or []
+        if any(name in key for reply in replies for key in reply):
+            return process
+    process.kill()
+    pytest.fail("Celery worker did not answer within 60 s")
+
+
+@pytest.fixture
+def workers(transactional_db):  # noqa: ANN001
+    """Start workers by name; all are stopped after the test."""
+    from unionplan.celery import app
+
+    app.control.purge()
+    # Unacknowledged messages of workers killed in earlier runs would be restored by ours.
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.delete("unacked", "unacked_index")
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, **env: str) -> subprocess.Popen:
+        process = start_worker(name, **env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def worker(workers):  # noqa: ANN001
+    return workers("test")
 
 
 @pytest.mark.worker
@@ -149,3 +178,74 @@ def test_the_daily_job_runs_in_a_real_worker_with_a_frozen_clock(worker):
             "user__username", flat=True
         )
     ) == set(reporters.values_list("username", flat=True))
+
+
+def wait_for(job_id: int, statuses: set[str], timeout: float = 120) -> ReportJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = ReportJob.objects.get(pk=job_id)
+        if job.status in statuses:
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {job.status} after {timeout} s")
+
+
+@pytest.mark.worker
+def test_a_workbook_requested_in_the_browser_is_built_by_a_real_worker(worker, settings):
+    from django.test import Client
+
+    from unionplan.demo import demo_seed
+
+    demo_seed()
+    leader = User.objects.get(username="leader")
+    client = Client()
+    client.force_login(leader)
+    q3 = ReportingPeriod.objects.get(plan__year=2024, number=3)
+    response = client.post("/reports/jobs/", {"period": q3.pk})
+    assert response.status_code == 302
+    job = wait_for(ReportJob.objects.latest("pk").pk, {"done", "failed"})
+    assert job.status == "done", job.error
+    page = client.get("/reports/jobs/").content.decode()
+    assert f"/reports/jobs/{job.pk}/download/" in page
+    download = client.get(f"/reports/jobs/{job.pk}/download/")
+    wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    ws = wb["总表"]
+    assert wb["封面"]["A1"].value == "龙岗区总工会2024年重点工作第三季度推进情况表"
+    row = next(r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == 8)
+    assert ws.cell(row, 8).value == "严重滞后"
+    assert ws.cell(row, 8).fill.fgColor.rgb.endswith("C0392B")
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2"
+
+
+@pytest.mark.worker
+def test_a_worker_killed_mid_job_leaves_it_to_finish_exactly_once(workers):
+    from dashboard.benchdata import build_dataset
+    from departments.services import units_ensure_reference
+    from reports.services import report_job_request, report_jobs_sweep
+
+    units_ensure_reference()  # a transactional test starts from an empty database
+    data = build_dataset(plans=1, tasks_per_plan=40, units=300, report_years=1)
+    leader = User.objects.create(username="kill-test-leader", role="leader")
+    period = data.plans[-1].periods.get(number=1)
+    first = workers("doomed")
+    job = report_job_request(period=period, user=leader)  # committed: enqueued at once
+    wait_for(job.pk, {"running", "done"}, timeout=60)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    job.refresh_from_db()
+    assert job.status == "running" and not job.file, "the job finished before the kill"
+    workers("rescuer", UNIONPLAN_BROKER_VISIBILITY_TIMEOUT="1")
+    report_jobs_sweep(stale_after=dt.timedelta(seconds=0))  # the periodic sweeper's work
+    job = wait_for(job.pk, {"done", "failed"})
+    assert job.status == "done", job.error
+    assert job.attempts >= 2
+    time.sleep(3)  # let a second delivery (broker restore and sweeper) run to its end
+    job.refresh_from_db()
+    assert job.status == "done"
+    files = list(
+        (Path(job.file.storage.location) / "private" / "exports" / str(period.plan.year)).glob(
+            f"job-{job.pk}*"
+        )
+    )
+    assert len(files) == 1
+    assert Notification.objects.filter(user=leader, title__contains="已生成").count() == 1
