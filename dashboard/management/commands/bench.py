@@ -93,3 +93,82 @@ class Command(BaseCommand):
         for label, m in rows:
             self.stdout.write(f"{label:<28}{m['median']:>12.1f}{m['p95']:>10.1f}{m['queries']:>8}")
         self.stdout.write(f"驾驶舱单次请求 Python 内存峰值：{peak:.1f} MiB（{runs} 次测量）")
+        self._workbook(data.plans[-1])
+
+    def _workbook(self, plan: WorkPlan) -> None:
+        """A quarter's workbook of the set, next to raw write-only openpyxl with the same cells."""
+        from reports.workbook import build_quarterly_workbook, workbook_data
+        from tasks.models import KeyTask
+
+        period = plan.periods.get(number=1)
+        tracemalloc.start()
+        start = time.perf_counter()
+        data = workbook_data(period=period, tasks=KeyTask.objects.filter(plan=plan))
+        read = time.perf_counter() - start
+        content = build_quarterly_workbook(data)
+        ours = time.perf_counter() - start
+        ours_peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        tracemalloc.start()
+        start = time.perf_counter()
+        raw_cells, raw_bytes = raw_openpyxl(data)
+        raw = time.perf_counter() - start
+        raw_peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        self.stdout.write(
+            f"季度推进情况表（{len(data.tasks)} 项工作，{len(data.units)} 个单位，"
+            f"{raw_cells} 个单元格）：{ours:.2f} s（其中读取数据 {read:.2f} s），"
+            f"内存峰值 {ours_peak:.1f} MiB，文件 {len(content) / 1024:.0f} KiB"
+        )
+        self.stdout.write(
+            f"对照：openpyxl 只写模式写同样的单元格：{raw:.2f} s，内存峰值 {raw_peak:.1f} MiB，"
+            f"文件 {raw_bytes / 1024:.0f} KiB；耗时比 {ours / raw:.1f}×（含读取数据），"
+            f"{(ours - read) / raw:.1f}×（仅写文件）"
+        )
+
+
+def raw_openpyxl(data: Any) -> tuple[int, int]:
+    """Write the workbook's cell values with openpyxl's write-only mode, without any styling."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    cells = 0
+    sheets = {
+        "总表": [
+            [
+                t[k]
+                for k in (
+                    "number",
+                    "title",
+                    "leads",
+                    "participants",
+                    "targets",
+                    "progress",
+                    "cumulative",
+                    "status",
+                    "problems",
+                    "next_steps",
+                )
+            ]
+            for t in data.tasks
+        ],
+        "量化指标": [
+            [i["task"], i["name"], i["target"], *i["quarters"], i["cumulative"], i["percent"]]
+            for i in data.indicators
+        ],
+        "分部室": [[d["name"], d["tasks"], d["percent"]] for d in data.departments],
+        "分街道": [
+            [u["name"], u["state"], u["submitted_at"], *u["values"], u["rank"], u["score"]]
+            for u in data.units
+        ],
+    }
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+            cells += len(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return cells, len(buffer.getvalue())
