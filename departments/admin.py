@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
-from departments.models import Unit, User
+from departments.models import ApiToken, Unit, User
 from departments.services import user_check_role_unit
 
 
@@ -55,3 +55,15 @@ class UserAdmin(BaseUserAdmin):
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         form = super().get_form(request, obj, **kwargs)
         return type("RoleCheckedForm", (UserRoleUnitMixin, form), {})
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners; the admin can only see and revoke them."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

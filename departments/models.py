@@ -122,3 +122,29 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+
+class ApiToken(models.Model):
+    """A personal API token: named by its owner, shown once, stored only as a hash, revocable."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=60)
+    prefix = models.CharField("前缀", max_length=12)
+    key_hash = models.CharField("哈希", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

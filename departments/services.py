@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from departments import reference
-from departments.models import REPORTING_KINDS, Role, Unit, UnitKind, User
+from departments.models import REPORTING_KINDS, ApiToken, Role, Unit, UnitKind, User
 
 
 def units_ensure_reference() -> list[Unit]:
@@ -93,3 +93,40 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+TOKEN_PREFIX = "up_"
+
+
+def token_hash(raw: str) -> str:
+    """SHA-256 of a token; only this is stored."""
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the raw value is returned once and never stored."""
+    import secrets
+
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请为令牌起一个名称，如“数据中心对接”。"})
+    if len(name) > 60:
+        raise ValidationError({"name": "名称不超过 60 个字。"})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=token_hash(raw))
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken, user: User) -> ApiToken:
+    """Revoke one of one's own tokens (it stops working at once)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    if token.user_id != user.pk:
+        raise PermissionDenied("只能撤销自己的令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
-from departments.models import User
+from departments.models import ApiToken, User
+from departments.services import token_create
 from notifications.models import Notification
 from reports.models import Attachment, ReportEntry, ReportingPeriod, ReportJob, UnitReport
 from reports.services import (
@@ -115,6 +122,9 @@ class World:
         report_job_fail(job.pk, "测试失败原因")
         return job
 
+    def token_for(self, role: str) -> ApiToken:
+        return token_create(user=self.user(role), name="测试")[0]
+
     def client(self, role: str) -> Client:
         client = Client()
         user = self.user(role)
@@ -141,3 +151,84 @@ def plan_text() -> str:
     from unionplan.demo import REFERENCE_PLAN
 
     return REFERENCE_PLAN.read_text(encoding="utf-8")
+
+
+# --- real Celery workers ----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_worker(name: str, **extra_env: str) -> subprocess.Popen:
+    """A real Celery worker process on the real Redis broker, using the test database."""
+    from django.conf import settings
+
+    from unionplan.celery import app
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "unionplan.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra_env,
+    }
+    (ROOT / "var").mkdir(exist_ok=True)
+    log_path = ROOT / "var" / f"celery-worker-{name}.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "unionplan",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"worker exited: {log_path.read_text()}")
+        replies = app.control.ping(timeout=1) or []
+        if any(name in key for reply in replies for key in reply):
+            return process
+    process.kill()
+    pytest.fail("Celery worker did not answer within 60 s")
+
+
+@pytest.fixture
+def workers(transactional_db):  # noqa: ANN001
+    """Start workers by name; all are stopped after the test."""
+    from unionplan.celery import app
+
+    app.control.purge()
+    # Unacknowledged messages of workers killed in earlier runs would be restored by ours.
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.delete("unacked", "unacked_index")
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, **env: str) -> subprocess.Popen:
+        process = start_worker(name, **env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def worker(workers):  # noqa: ANN001
+    return workers("test")

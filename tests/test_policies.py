@@ -73,7 +73,7 @@ def progress_json(w: World) -> dict:
     return {**progress_form(w), "actuals": []}
 
 
-API_READ = everyone_signed_in(200, anonymous=403)
+API_READ = everyone_signed_in(200, anonymous=401)  # 401 + WWW-Authenticate: Bearer
 READERS_200 = {"staff_other": 200, "staff_lead": 200, "leader": 200, "admin": 200}
 # Task 10's submitted entry of 坂田: its unit, its reviewers, leaders and admins see it.
 ENTRY_10_VISIBLE = {
@@ -85,9 +85,9 @@ ENTRY_10_VISIBLE = {
     "leader": 200,
     "admin": 200,
 }
-API_ENTRY_10 = {**ENTRY_10_VISIBLE, "anonymous": 403}
+API_ENTRY_10 = {**ENTRY_10_VISIBLE, "anonymous": 401}
 REVIEW_API = {
-    "anonymous": 403,
+    "anonymous": 401,
     "reporter_other": 404,
     "reporter": 403,
     "staff_other": 404,
@@ -147,7 +147,7 @@ MATRIX: dict[str, Row] = {
     "task-progress": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/progress/", API_READ),
     "task-progress#post": Row(
         lambda w: f"/api/v1/tasks/{w.task.pk}/progress/",
-        only({"staff_lead": 201, "admin": 201}, others=403, anonymous=403),
+        only({"staff_lead": 201, "admin": 201}, others=403, anonymous=401),
         method="post",
         data=progress_json,
         json=True,
@@ -156,7 +156,7 @@ MATRIX: dict[str, Row] = {
     "task-instructions": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/", API_READ),
     "task-instructions#post": Row(
         lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/",
-        only({"leader": 201, "admin": 201}, others=403, anonymous=403),
+        only({"leader": 201, "admin": 201}, others=403, anonymous=401),
         method="post",
         data=lambda w: {"text": "请加快进度。"},
         json=True,
@@ -167,7 +167,7 @@ MATRIX: dict[str, Row] = {
     ),
     "instruction-answer": Row(
         lambda w: f"/api/v1/instructions/{w.open_instruction().pk}/answer/",
-        only({"staff_lead": 200, "admin": 200}, others=403, anonymous=403),
+        only({"staff_lead": 200, "admin": 200}, others=403, anonymous=401),
         method="post",
         data=lambda w: {"answer": "已落实。", "version": 1},
         json=True,
@@ -247,18 +247,18 @@ MATRIX: dict[str, Row] = {
     "report-list": Row(lambda w: "/api/v1/reports/", API_READ),
     "report-detail": Row(
         lambda w: f"/api/v1/reports/{w.report(submit=True).pk}/",
-        only({"reporter_other": 404}, others=200, anonymous=403),
+        only({"reporter_other": 404}, others=200, anonymous=401),
     ),
     "report-open": Row(
         lambda w: "/api/v1/reports/open/",
-        only({"reporter": 200, "reporter_other": 200}, others=403, anonymous=403),
+        only({"reporter": 200, "reporter_other": 200}, others=403, anonymous=401),
         method="post",
         data=lambda w: {"period": w.period(4).pk},
         json=True,
     ),
     "report-submit": Row(
         lambda w: f"/api/v1/reports/{w.report(period=3).pk}/submit/",
-        only({"reporter": 200, "leader": 403, "admin": 403}, others=404, anonymous=403),
+        only({"reporter": 200, "leader": 403, "admin": 403}, others=404, anonymous=401),
         method="post",
         json=True,
     ),
@@ -268,7 +268,7 @@ MATRIX: dict[str, Row] = {
     ),
     "entry-save": Row(
         lambda w: f"/api/v1/entries/{w.entry(w.report(period=3)).pk}/save/",
-        only({"reporter": 200, "admin": 403}, others=404, anonymous=403),
+        only({"reporter": 200, "admin": 403}, others=404, anonymous=401),
         method="post",
         data=lambda w: {"narrative": "接口修改", "version": 2},
         json=True,
@@ -293,7 +293,7 @@ MATRIX: dict[str, Row] = {
     ),
     "entry-attachments#post": Row(
         lambda w: f"/api/v1/entries/{w.entry(w.report(period=3)).pk}/attachments/",
-        only({"reporter": 201, "admin": 403}, others=404, anonymous=403),
+        only({"reporter": 201, "admin": 403}, others=404, anonymous=401),
         method="post",
         data=lambda w: {"file": png()},
     ),
@@ -304,7 +304,7 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/api/v1/attachments/{w.submitted_attachment().pk}/download/", API_ENTRY_10
     ),
     "submission-grid": Row(
-        lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=403)
+        lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=401)
     ),
     "reports:job_list": Row(
         lambda w: "/reports/jobs/", only(READERS_200, others=403, anonymous=302)
@@ -328,6 +328,55 @@ MATRIX: dict[str, Row] = {
         only({"leader": 302, "admin": 302}, others=403, anonymous=302),  # the requester
         method="post",
     ),
+    "account:tokens": Row(lambda w: "/account/tokens/", everyone_signed_in(200, anonymous=302)),
+    "account:tokens#post": Row(
+        lambda w: "/account/tokens/",
+        everyone_signed_in(200, anonymous=302),
+        method="post",
+        data=lambda w: {"name": "测试令牌"},
+    ),
+    "account:token_revoke": Row(
+        lambda w: f"/account/tokens/{w.token_for('reporter').pk}/revoke/",
+        only({"reporter": 302}, others=404, anonymous=302),
+        method="post",
+    ),
+    "report-job-list": Row(lambda w: "/api/v1/report-jobs/", API_READ),
+    "report-job-list#post": Row(
+        lambda w: "/api/v1/report-jobs/",
+        only(
+            {"staff_other": 202, "staff_lead": 202, "leader": 202, "admin": 202},
+            others=403,
+            anonymous=401,
+        ),
+        method="post",
+        data=lambda w: {"period": w.period(3).pk},
+        json=True,
+    ),
+    "report-job-detail": Row(
+        lambda w: f"/api/v1/report-jobs/{w.done_job().pk}/",
+        only(READERS_200, others=404, anonymous=401),
+    ),
+    "report-job-download": Row(
+        lambda w: f"/api/v1/report-jobs/{w.done_job().pk}/download/",
+        only(READERS_200, others=404, anonymous=401),
+    ),
+    "notification-list": Row(lambda w: "/api/v1/notifications/", API_READ),
+    "notification-detail": Row(
+        lambda w: f"/api/v1/notifications/{w.notification_for('reporter').pk}/",
+        only({"reporter": 200}, others=404, anonymous=401),
+    ),
+    "notification-read": Row(
+        lambda w: f"/api/v1/notifications/{w.notification_for('reporter').pk}/read/",
+        only({"reporter": 200}, others=404, anonymous=401),
+        method="post",
+        json=True,
+    ),
+    "person-list": Row(lambda w: "/api/v1/people/", API_READ),
+    "person-detail": Row(
+        lambda w: f"/api/v1/people/{w.user('reporter').pk}/",
+        only({"reporter": 200, "admin": 200}, others=404, anonymous=401),
+    ),
+    "dashboard-summary": Row(lambda w: "/api/v1/dashboard/", API_READ),
     "dashboard:dashboard": Row(lambda w: "/dashboard/", everyone_signed_in(200, anonymous=302)),
     "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
     "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),

@@ -6,13 +6,45 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from unionplan import policies
+
+
+class TokenAuthentication(BaseAuthentication):
+    """Personal API tokens: ``Authorization: Bearer up_…``; revoked or unknown tokens get 401."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(f"{self.keyword} "):
+            return None
+        from departments.models import ApiToken
+        from departments.services import token_hash
+
+        raw = header[len(self.keyword) + 1 :].strip()
+        token = (
+            ApiToken.objects.select_related("user__unit")
+            .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("令牌无效或已撤销。")
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
 
 
 class PolicyPermission(BasePermission):
@@ -86,3 +118,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         "errors": errors,
     }
     return response
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Describes personal tokens in the OpenAPI schema (a bearer token)."""
+
+    target_class = "unionplan.api.TokenAuthentication"
+    name = "personalToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "个人接口令牌（up_…）"}

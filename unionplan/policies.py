@@ -266,6 +266,7 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "grid.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
     "job.request": lambda user, _obj: is_signed_in(user) and _is_reader(user),
     "job.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    "notification.view": lambda user, n: is_signed_in(user) and n.user_id == user.pk,
     "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
     "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,
     "user.view": _can_view_user,

@@ -236,6 +236,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate: Bearer.
+        "unionplan.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["unionplan.api.PolicyPermission"],

@@ -6,11 +6,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from departments.api import UnitViewSet
+from dashboard.api import DashboardSummaryView
+from departments.api import PersonViewSet, UnitViewSet
+from notifications.api import NotificationViewSet
 from reports.api import (
     AttachmentViewSet,
     ReportEntryViewSet,
     ReportingPeriodViewSet,
+    ReportJobViewSet,
     SubmissionGridView,
     UnitReportViewSet,
 )
@@ -41,6 +44,9 @@ router.register("instructions", InstructionViewSet, basename="instruction")
 router.register("reports", UnitReportViewSet, basename="report")
 router.register("entries", ReportEntryViewSet, basename="entry")
 router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("report-jobs", ReportJobViewSet, basename="report-job")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("people", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("", task_views.home, name="home"),
@@ -48,6 +54,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
+    path("", include("departments.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -57,6 +64,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/submission-grid/", SubmissionGridView.as_view(), name="submission-grid"),
+    path("api/v1/dashboard/", DashboardSummaryView.as_view(), name="dashboard-summary"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -6,13 +6,10 @@ import datetime as dt
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from openpyxl import load_workbook
 
 from departments.models import Unit, User
@@ -76,82 +73,6 @@ def test_staff_reminder_by_hand_is_recorded_and_notifies_the_unit(world):
     assert "权益部 工作人员提醒" in notice.body
     html = world.client("reporter_other").get("/notifications/").content.decode()
     assert "测试" not in html  # another unit's reporter sees none of it
-
-
-def start_worker(name: str, **extra_env: str) -> subprocess.Popen:
-    """A real Celery worker process on the real Redis broker, using the test database."""
-    from django.conf import settings
-
-    from unionplan.celery import app
-
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "unionplan.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        **extra_env,
-    }
-    (ROOT / "var").mkdir(exist_ok=True)
-    log_path = ROOT / "var" / f"celery-worker-{name}.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "unionplan",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{name}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"worker exited: {log_path.read_text()}")
-        replies = app.control.ping(timeout=1) or []
-        if any(name in key for reply in replies for key in reply):
-            return process
-    process.kill()
-    pytest.fail("Celery worker did not answer within 60 s")
-
-
-@pytest.fixture
-def workers(transactional_db):  # noqa: ANN001
-    """Start workers by name; all are stopped after the test."""
-    from unionplan.celery import app
-
-    app.control.purge()
-    # Unacknowledged messages of workers killed in earlier runs would be restored by ours.
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.delete("unacked", "unacked_index")
-    started: list[subprocess.Popen] = []
-
-    def start(name: str, **env: str) -> subprocess.Popen:
-        process = start_worker(name, **env)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-@pytest.fixture
-def worker(workers):  # noqa: ANN001
-    return workers("test")
 
 
 @pytest.mark.worker

@@ -34,7 +34,7 @@ def test_errors_have_one_format_with_a_chinese_message(world):
     body = world.client("leader").get("/api/v1/tasks/999999/").json()
     assert body["status"] == 404 and body["code"] == "not_found" and "未找到" in body["message"]
     body = world.client("anonymous").get("/api/v1/tasks/").json()
-    assert body["status"] == 403 and body["code"] == "not_authenticated"
+    assert body["status"] == 401 and body["code"] == "not_authenticated"
     assert "身份认证信息未提供" in body["message"]
 
 

@@ -1,0 +1,38 @@
+"""A person's own page: personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from departments.models import ApiToken
+from departments.services import token_create, token_revoke
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """Create, name and revoke one's own API tokens; a new token is shown once."""
+    new_token = None
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            _, new_token = token_create(user=request.user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            errors = [m for ms in exc.message_dict.values() for m in ms]
+    tokens = ApiToken.objects.filter(user=request.user)
+    context = {"tokens": tokens, "new_token": new_token, "errors": errors, "nav_active": "tokens"}
+    return render(request, "departments/token_list.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the person's tokens."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token_revoke(token=token, user=request.user)
+    messages.success(request, f"令牌“{token.name}”已撤销。")
+    return redirect("account:tokens")
