@@ -182,6 +182,7 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
     )
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         """List or upload evidence files of an entry."""

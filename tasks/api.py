@@ -149,7 +149,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["POST"], request=InstructionInputSerializer, responses={201: InstructionSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def instructions(self, request: Request, pk: str | None = None) -> Response:
         task = self.get_object()
         if request.method == "GET":

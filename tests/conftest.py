@@ -232,3 +232,12 @@ def workers(transactional_db):  # noqa: ANN001
 @pytest.fixture
 def worker(workers):  # noqa: ANN001
     return workers("test")
+
+
+@pytest.fixture
+def demo_server(live_server, transactional_db):  # noqa: ANN001
+    """The live server with seed_demo's data (transactional tests start from an empty database)."""
+    from unionplan.demo import demo_seed
+
+    demo_seed()
+    return live_server

@@ -379,6 +379,7 @@ MATRIX: dict[str, Row] = {
     "dashboard-summary": Row(lambda w: "/api/v1/dashboard/", API_READ),
     "dashboard:dashboard": Row(lambda w: "/dashboard/", everyone_signed_in(200, anonymous=302)),
     "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
+    "api-redoc": Row(lambda w: "/api/redoc/", everyone_signed_in(200, anonymous=200)),
     "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),
 }
 

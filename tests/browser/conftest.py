@@ -51,12 +51,3 @@ def page(browser, request) -> Iterator[object]:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert errors == [], f"browser console errors: {errors}"
-
-
-@pytest.fixture
-def demo_server(live_server, transactional_db):  # noqa: ANN001
-    """The live server with seed_demo's data (transactional tests start from an empty database)."""
-    from unionplan.demo import demo_seed
-
-    demo_seed()
-    return live_server
