@@ -135,7 +135,13 @@ class EntryState(models.TextChoices):
 class ReportEntry(AuditedModel):
     """What a unit did for one task in the period, reviewed by the task's lead department."""
 
-    audit_fields = ("narrative", "state", "return_reason")
+    audit_fields = (
+        "narrative",
+        "not_applicable",
+        "not_applicable_reason",
+        "state",
+        "return_reason",
+    )
 
     report = models.ForeignKey(
         UnitReport, verbose_name="单位报表", on_delete=models.CASCADE, related_name="entries"
@@ -144,6 +150,9 @@ class ReportEntry(AuditedModel):
         "tasks.KeyTask", verbose_name="重点工作", on_delete=models.PROTECT, related_name="entries"
     )
     narrative = models.TextField("工作情况", blank=True)
+    not_applicable = models.BooleanField("本期不涉及", default=False)
+    not_applicable_reason = models.CharField("不涉及原因", max_length=200, blank=True)
+    saved_at = models.DateTimeField("最近暂存时间", null=True, blank=True)
     state = models.CharField(
         "状态", max_length=20, choices=EntryState.choices, default=EntryState.DRAFT
     )
@@ -254,7 +263,7 @@ class ReminderKind(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """A reminder (催报) sent to a unit for a period; one automatic one a day at most."""
+    """A reminder (催报) sent to a unit for a period; one of each kind a day at most."""
 
     period = models.ForeignKey(
         ReportingPeriod, verbose_name="填报周期", on_delete=models.CASCADE, related_name="reminders"
@@ -287,8 +296,7 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "unit", "kind", "sent_on"],
-                condition=Q(kind__in=["auto", "overdue"]),
-                name="reminder_auto_once_a_day",
+                name="reminder_once_a_day",
             ),
         ]
 
