@@ -261,7 +261,7 @@ def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
             1
             for p in due_periods
             if grid.cells[(unit.pk, p.pk)]["report"] is not None
-            and grid.cells[(unit.pk, p.pk)]["state"] not in ("missing", "open", "upcoming")
+            and grid.cells[(unit.pk, p.pk)]["state"] not in ("overdue", "open", "upcoming")
             and not grid.cells[(unit.pk, p.pk)]["late"]
         )
         on_time_share = on_time / len(due_periods) if due_periods else 0.0

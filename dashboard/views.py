@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard.selectors import build_dashboard
 from departments.models import REPORTING_KINDS, Unit, UnitKind
+from reports.selectors import GRID_LABELS
 from tasks.selectors import plan_current
 from unionplan import clock, policies
 
@@ -24,8 +27,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = policies.plans_visible_to(user)
     year = request.GET.get("year", "")
-    if year and not year.isdigit():
-        raise Http404("年度应为数字，如 2024。")
+    if year and not re.fullmatch(r"[0-9]{4}", year):
+        raise Http404("年度应为四位数字，如 2024。")
     plan = policies.access_plan_by_year(user, int(year)) if year else plan_current(visible)
     if plan is None:
         return render(request, "tasks/plan_empty.html")
@@ -41,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope_unit = None
     if unit:
         scope_unit = Unit.objects.filter(
-            pk=unit if unit.isdigit() else 0, kind__in=REPORTING_KINDS
+            pk=unit if _is_id(unit) else 0, kind__in=REPORTING_KINDS
         ).first()
         if scope_unit is None:
             raise Http404("没有该单位，或它不参与重点工作。")
@@ -49,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         scope, task_filter = f"{scope_unit.name}参与的工作", f"&unit={scope_unit.pk}"
     elif lead:
         department = Unit.objects.filter(
-            pk=lead if lead.isdigit() else 0, kind=UnitKind.DEPARTMENT
+            pk=lead if _is_id(lead) else 0, kind=UnitKind.DEPARTMENT
         ).first()
         if department is None:
             raise Http404("没有该部室。")
@@ -66,15 +69,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit=scope_unit,
         with_grid=policies.can(user, "grid.view") or scope_unit is not None,
     )
+    can_remind = policies.can(user, "reminder.send", None)
     context = {
         "d": data,
+        "overdue": data.grid.overdue() if data.grid is not None and can_remind else None,
+        "can_remind": can_remind,
+        "legend": GRID_LABELS.items(),
         "charts": data.charts(),
         "plans": visible.order_by("-year"),
         "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
         "is_reporter": is_reporter,
         "scoped": bool(lead or unit),
-        "lead_id": int(lead) if lead.isdigit() and not unit else None,
+        "lead_id": int(lead) if _is_id(lead) and not unit else None,
         "weights": settings.UNIONPLAN_RANKING_WEIGHTS,
         "nav_active": "dashboard",
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+def _is_id(value: str) -> bool:
+    # ASCII digits only: str.isdigit() accepts "²", which int() and the ORM refuse with a 500.
+    return bool(re.fullmatch(r"[0-9]{1,9}", value))

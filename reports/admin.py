@@ -1,4 +1,8 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from reports.models import (
     Attachment,
@@ -8,13 +12,39 @@ from reports.models import (
     ReportingPeriod,
     UnitReport,
 )
+from reports.services import period_reopen, period_reopen_check
 from tasks.admin import RecordedAdmin
+from unionplan import clock
+
+
+class PeriodReopeningForm(forms.ModelForm):
+    """Checks a reopening with the service's own rule, so a bad date is a form error, not a 500."""
+
+    class Meta:
+        model = PeriodReopening
+        fields = ["unit", "until", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_changed() and not data.get("DELETE") and data.get("unit") and data.get("until"):
+            try:
+                period_reopen_check(
+                    unit=data["unit"],
+                    until=data["until"],
+                    reason=data.get("reason", ""),
+                    today=clock.today(),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
 
 
 class PeriodReopeningInline(admin.TabularInline):
-    """An administrator reopens a locked period for one unit here."""
+    """An administrator reopens a locked period for one unit here; its reporters are told."""
 
     model = PeriodReopening
+    form = PeriodReopeningForm
     extra = 0
     autocomplete_fields = ["unit"]
     readonly_fields = ["reopened_by", "reopened_at"]
@@ -27,12 +57,23 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     inlines = [PeriodReopeningInline]
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
-        for obj in formset.save(commit=False):
-            if isinstance(obj, PeriodReopening) and obj.reopened_by_id is None:
-                obj.reopened_by = request.user
-            obj.save()
+        if formset.model is not PeriodReopening:
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save(commit=False)
+        for obj, fields in formset.changed_objects:
+            if "unit" in fields:  # moved to another unit: the old unit's reopening ends
+                PeriodReopening.objects.filter(pk=obj.pk).delete()
         for obj in formset.deleted_objects:
             obj.delete()
+        for obj in saved:
+            reopening = period_reopen(
+                period=form.instance,
+                unit=obj.unit,
+                until=obj.until,
+                reason=obj.reason,
+                user=request.user,
+            )
+            obj.pk = reopening.pk
 
 
 class ReportEntryInline(admin.TabularInline):

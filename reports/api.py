@@ -96,6 +96,29 @@ class UnitReportViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(UnitReportSerializer(report).data)
 
 
+class BatchApproveItemSerializer(serializers.Serializer):
+    """One entry to approve and the version the reviewer saw."""
+
+    id = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1)
+
+
+class BatchApproveResultSerializer(serializers.Serializer):
+    """What happened to one entry of a batch approval."""
+
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    state = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField(allow_blank=True)
+
+
+class BatchApproveResponseSerializer(serializers.Serializer):
+    approved = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = BatchApproveResultSerializer(many=True)
+
+
 class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """Entries of unit reports; drafts only to their own unit."""
 
@@ -171,6 +194,63 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
     def return_(self, request: Request, pk: str | None = None) -> Response:
         """The lead department returns a submitted entry with a reason."""
         return self._review(request, approve=False)
+
+    @extend_schema(
+        request=BatchApproveItemSerializer(many=True),
+        responses={200: BatchApproveResponseSerializer},
+        description="批量通过：每项带各自的版本号；某项冲突或无权审核时单独报告，其余照常通过。",
+    )
+    @action(detail=False, methods=["post"], url_path="batch-approve", url_name="batch-approve")
+    def batch_approve(self, request: Request) -> Response:
+        """The lead department approves several submitted entries, each with its version."""
+        if not policies.can(request.user, "review.list"):
+            raise exceptions.PermissionDenied("只有部室工作人员可以审核单位报表。")
+        data = request.data.get("items") if isinstance(request.data, dict) else request.data
+        serializer = BatchApproveItemSerializer(data=data, many=True)
+        serializer.is_valid(raise_exception=True)
+        # One decision per entry: a repeated id keeps its first version.
+        firsts: dict[int, int] = {}
+        for item in serializer.validated_data[:500]:
+            firsts.setdefault(item["id"], item["version"])
+        wanted = list(firsts.items())
+        found = {
+            e.pk: e
+            for e in selectors.entries_for_review_by_ids(request.user, [i for i, _ in wanted])
+        }
+        result = services.entries_approve(
+            items=[(found[i], v) for i, v in wanted if i in found],
+            user=request.user,
+            source=Source.API,
+        )
+        outcome: dict[int, dict] = {
+            e.pk: {"id": e.pk, "ok": True, "state": e.state, "version": e.version, "message": ""}
+            for e in result.approved
+        }
+        for entry, reason in result.failed:
+            outcome[entry.pk] = {
+                "id": entry.pk,
+                "ok": False,
+                "state": None,
+                "version": None,
+                "message": f"{services.entry_label(entry)}：{reason}",
+            }
+        results = [
+            outcome.get(i)
+            or {
+                "id": i,
+                "ok": False,
+                "state": None,
+                "version": None,
+                "message": "未找到该条目，或您无权审核。",
+            }
+            for i, _ in wanted
+        ]
+        body = {
+            "approved": len(result.approved),
+            "failed": len(results) - len(result.approved),
+            "results": results,
+        }
+        return Response(BatchApproveResponseSerializer(body).data)
 
     @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
     @extend_schema(

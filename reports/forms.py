@@ -18,7 +18,21 @@ class EntryForm(forms.Form):
     narrative = forms.CharField(
         label="工作情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    not_applicable = forms.BooleanField(label="本期不涉及", required=False)
+    not_applicable_reason = forms.CharField(
+        label="不涉及原因",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "不涉及原因不超过 %(limit_value)d 个字。"},
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "缺少版本号，请刷新页面。",
+            "invalid": "版本号无效，请刷新页面。",
+        },
+    )
 
     def __init__(self, *args: Any, entry: ReportEntry, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"e{entry.pk}")
@@ -47,7 +61,12 @@ class EntryForm(forms.Form):
 
     @classmethod
     def initial_for(cls, entry: ReportEntry) -> dict[str, Any]:
-        initial: dict[str, Any] = {"narrative": entry.narrative, "version": entry.version}
+        initial: dict[str, Any] = {
+            "narrative": entry.narrative,
+            "not_applicable": entry.not_applicable,
+            "not_applicable_reason": entry.not_applicable_reason,
+            "version": entry.version,
+        }
         for c in entry.contributions.all():
             initial[f"contribution_{c.indicator_id}"] = format(c.value.normalize(), "f")
         return initial
@@ -55,6 +74,8 @@ class EntryForm(forms.Form):
     def to_input(self) -> EntryInput:
         return EntryInput(
             narrative=self.cleaned_data["narrative"],
+            not_applicable=self.cleaned_data["not_applicable"],
+            not_applicable_reason=self.cleaned_data["not_applicable_reason"],
             contributions={
                 ind.pk: self.cleaned_data[f"contribution_{ind.pk}"] for ind in self.indicators
             },

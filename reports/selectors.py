@@ -6,10 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
-from departments.models import Unit
-from reports.models import Contribution, EntryState, ReportEntry, ReportingPeriod, UnitReport
+from departments.models import Role, Unit, User
+from reports.models import (
+    Attachment,
+    Contribution,
+    EntryState,
+    PeriodReopening,
+    Reminder,
+    ReminderKind,
+    ReportEntry,
+    ReportingPeriod,
+    UnitReport,
+)
 from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, WorkPlan
 
 
@@ -23,6 +34,40 @@ def period_current(plan: WorkPlan, today: dt.date) -> ReportingPeriod | None:
             return period
     earlier = [p for p in periods if p.start_date <= today]
     return earlier[-1] if earlier else periods[0]
+
+
+def period_reopening_for(
+    *, period: ReportingPeriod, unit: Unit, today: dt.date
+) -> PeriodReopening | None:
+    """The reopening that lets the unit still report on a locked period today, if any."""
+    if not period.is_locked:
+        return None
+    return (
+        PeriodReopening.objects.filter(period=period, unit=unit, until__gte=today)
+        .order_by("-until")
+        .first()
+    )
+
+
+def period_contacts() -> list[User]:
+    """Whom a unit asks to reopen a locked period: the active system administrators."""
+    return list(
+        User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True).order_by(
+            "full_name", "username"
+        )
+    )
+
+
+def period_contact_line() -> str:
+    """Who to contact about a locked period, as one line ("系统管理员：张三（电话 …）")."""
+    configured = getattr(settings, "UNIONPLAN_SUPPORT_CONTACT", "")
+    if configured:
+        return configured
+    people = [
+        f"{u.display_name}（电话 {u.phone}）" if u.phone else u.display_name
+        for u in period_contacts()
+    ]
+    return f"系统管理员：{'、'.join(people)}" if people else "系统管理员"
 
 
 class ReportStatus:
@@ -116,15 +161,18 @@ def entry_views(report: UnitReport, *, entries: list[ReportEntry] | None = None)
     return views
 
 
+# In the order the legend shows them: what needs action first.
 GRID_LABELS = {
-    "on_time": "按时",
-    "late": "逾期",
-    "missing": "未报",
+    "overdue": "逾期未报",
     "open": "填报中",
     "returned": "退回",
+    "late": "逾期提交",
+    "on_time": "按时",
     "approved": "已通过",
     "upcoming": "未开始",
 }
+# States of a unit that has not submitted yet: these cells offer 催报.
+GRID_UNSUBMITTED = ("overdue", "open")
 
 
 @dataclass
@@ -143,9 +191,50 @@ class SubmissionGrid:
     def rate_rows(self) -> list[dict[str, float | None]]:
         return [self.rates[p.pk] for p in self.periods]
 
+    def overdue(self) -> OverdueUnits | None:
+        """Units without a submission for the most recent period past its due date."""
+        past_due = [p for p in self.periods if self.today > p.due_date]
+        if not past_due:
+            return None
+        period = max(past_due, key=lambda p: (p.due_date, p.number))
+        cells = [self.cells[(u.pk, period.pk)] for u in self.units]
+        earlier = {
+            u.pk
+            for p in past_due
+            if p.pk != period.pk
+            for u in self.units
+            if self.cells[(u.pk, p.pk)]["state"] == "overdue"
+        }
+        return OverdueUnits(
+            period=period,
+            cells=[c for c in cells if c["state"] == "overdue"],
+            earlier_units=len(earlier),
+            days_overdue=(self.today - period.due_date).days,
+        )
+
+
+@dataclass
+class OverdueUnits:
+    """逾期未报单位: one period's overdue cells, and how many units still owe earlier periods."""
+
+    period: ReportingPeriod
+    cells: list[dict[str, Any]]
+    earlier_units: int
+    days_overdue: int
+
+
+def reminders_last(plan: WorkPlan) -> dict[tuple[int, int], dict[str, Any]]:
+    """The last manual 催报 of each (unit, period) of a plan, in one query."""
+    rows = (
+        Reminder.objects.filter(period__plan=plan, kind=ReminderKind.MANUAL, unit__isnull=False)
+        .values("unit_id", "period_id")
+        .annotate(sent_on=Max("sent_on"), at=Max("created_at"))
+    )
+    return {(r["unit_id"], r["period_id"]): r for r in rows}
+
 
 def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
-    """The grid for a plan in three queries, however many units and periods."""
+    """The grid for a plan in four queries, however many units and periods."""
     from reports.services import expected_units
 
     units = list(expected_units(plan))
@@ -156,6 +245,7 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
         n_entries=Count("entries"),
     )
     by_key = {(r.unit_id, r.period_id): r for r in reports}
+    reminded = reminders_last(plan)
     cells: dict[tuple[int, int], dict[str, Any]] = {}
     rates: dict[int, dict[str, float | None]] = {}
     for period in periods:
@@ -164,7 +254,7 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
             report = by_key.get((unit.pk, period.pk))
             if report is None or report.submitted_at is None:
                 if today > period.due_date:
-                    state = "missing"
+                    state = "overdue"
                 elif today >= period.opens_on:
                     state = "open"
                 else:
@@ -178,6 +268,7 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
                     state = "approved"
                 else:
                     state = "late" if report.is_late else "on_time"
+            last = reminded.get((unit.pk, period.pk))
             cells[(unit.pk, period.pk)] = {
                 "state": state,
                 "label": GRID_LABELS[state],
@@ -185,6 +276,10 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
                 "report": report,
                 "unit": unit,
                 "period": period,
+                "remindable": state in GRID_UNSUBMITTED,
+                "last_reminder_on": last["sent_on"] if last else None,
+                "last_reminder_at": last["at"] if last else None,
+                "reminded_today": bool(last and last["sent_on"] >= today),
             }
         due = today > period.due_date or submitted
         rates[period.pk] = {
@@ -194,20 +289,245 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
     return SubmissionGrid(units=units, periods=periods, cells=cells, rates=rates, today=today)
 
 
-def review_queue(user: Any) -> QuerySet[ReportEntry]:
-    """Submitted entries waiting for the user's department (all of them for an admin)."""
+# --- the reporter's due work --------------------------------------------------------------
+
+
+@dataclass
+class DueReport:
+    """A period a unit has to act on: overdue without a submission, or with returned entries."""
+
+    period: ReportingPeriod
+    report: UnitReport | None
+    overdue_days: int  # days past the due date without a submission; 0 when not overdue
+    returned: int  # entries returned for fixing
+
+    @property
+    def message(self) -> str:
+        name = f"{self.period.plan.year}年{self.period.name}报表"
+        if self.returned and self.overdue_days:
+            return f"{name}已逾期 {self.overdue_days} 天未报，另有 {self.returned} 个条目被退回"
+        if self.returned:
+            return f"{name}有 {self.returned} 个条目被退回，请修改后重新提交"
+        return f"{name}已逾期 {self.overdue_days} 天未报，请尽快填报"
+
+
+def _open_for(period: ReportingPeriod, reopened_until: dt.date | None, today: dt.date) -> bool:
+    return not period.is_locked or (reopened_until is not None and reopened_until >= today)
+
+
+def reports_due_for_unit(*, plan: WorkPlan, unit: Unit, today: dt.date) -> list[DueReport]:
+    """Periods of the plan, oldest first, whose report the unit still owes: past due and not
+    submitted (while the period takes submissions), or with entries returned. Three queries."""
+    from reports.models import PeriodReopening
+
+    periods = list(plan.periods.filter(opens_on__lte=today).order_by("kind", "start_date"))
+    reports = {
+        r.period_id: r
+        for r in UnitReport.objects.filter(unit=unit, period__in=periods).annotate(
+            n_returned=Count("entries", filter=Q(entries__state=EntryState.RETURNED)),
+            n_draft=Count("entries", filter=Q(entries__state=EntryState.DRAFT)),
+        )
+    }
+    reopened = dict(
+        PeriodReopening.objects.filter(unit=unit, period__in=periods).values_list(
+            "period_id", "until"
+        )
+    )
+    due = []
+    for period in periods:
+        if not _open_for(period, reopened.get(period.pk), today):
+            continue
+        report = reports.get(period.pk)
+        submitted = report is not None and report.submitted_at is not None
+        overdue = 0 if submitted or today <= period.due_date else (today - period.due_date).days
+        returned = report.n_returned if report is not None else 0
+        if overdue or returned:
+            due.append(
+                DueReport(period=period, report=report, overdue_days=overdue, returned=returned)
+            )
+    return due
+
+
+def report_period_to_open(*, plan: WorkPlan, unit: Unit, today: dt.date) -> ReportingPeriod | None:
+    """The period 季度填报 opens first: the oldest one overdue, returned, or open and not yet
+    submitted; else the current period."""
+    due = reports_due_for_unit(plan=plan, unit=unit, today=today)
+    if due:
+        return due[0].period
+    current = period_current(plan, today)
+    if current is None:
+        return None
+    earlier = plan.periods.filter(
+        kind=current.kind, opens_on__lte=today, start_date__lt=current.start_date
+    ).order_by("start_date")
+    for period in earlier:
+        if period.due_date < today:
+            continue  # past due and not owed (submitted, or closed): nothing to do there
+        report = UnitReport.objects.filter(unit=unit, period=period).first()
+        if report is None or report.submitted_at is None:
+            return period  # still open and not submitted: it comes before the current one
+    return current
+
+
+def previous_narratives(report: UnitReport) -> dict[int, str]:
+    """Task id → the unit's narrative for that task in the previous period of the same kind."""
+    period = report.period
+    previous = (
+        ReportingPeriod.objects.filter(
+            plan_id=period.plan_id, kind=period.kind, start_date__lt=period.start_date
+        )
+        .order_by("-start_date")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return {
+        task_id: narrative
+        for task_id, narrative in ReportEntry.objects.filter(
+            report__unit_id=report.unit_id, report__period=previous
+        )
+        .exclude(narrative="")
+        .values_list("task_id", "narrative")
+    }
+
+
+# --- review at volume --------------------------------------------------------------------------
+
+REVIEW_STATES: dict[str, str] = {
+    "submitted": "待审核",
+    "approved": "已通过",
+    "returned": "已退回",
+    "all": "全部",
+}
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """The review list's filters as parsed from the query string (odd values are dropped)."""
+
+    unit: int | None = None
+    period: int | None = None
+    task: int | None = None
+    report: int | None = None
+    state: str = "submitted"
+    late: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.unit or self.period or self.task or self.report or self.late) or (
+            self.state != "submitted"
+        )
+
+
+def _positive_int(value: str | None) -> int | None:
+    # isdigit() accepts "²" and other Unicode digits that int() refuses: ASCII only.
+    if value and len(value) <= 9 and value.isascii() and value.isdigit() and int(value) > 0:
+        return int(value)
+    return None
+
+
+def review_filters_parse(params: Any) -> ReviewFilters:
+    """Read the review list's GET parameters; anything malformed means "not filtered"."""
+    state = params.get("state", "submitted")
+    return ReviewFilters(
+        unit=_positive_int(params.get("unit")),
+        period=_positive_int(params.get("period")),
+        task=_positive_int(params.get("task")),
+        report=_positive_int(params.get("report")),
+        state=state if state in REVIEW_STATES else "submitted",
+        late=params.get("late") in ("1", "on", "true"),
+    )
+
+
+def _review_prefetches() -> list[Any]:
+    return [
+        Prefetch("task__indicators", queryset=Indicator.objects.order_by("order")),
+        Prefetch("contributions", queryset=Contribution.objects.select_related("indicator")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+    ]
+
+
+def reviewable_entries(user: Any) -> QuerySet[ReportEntry]:
+    """Entries the user reviews: submitted at least once, on tasks their department leads (all
+    of them for an admin); the policy decides."""
     from unionplan import policies
 
-    entries = ReportEntry.objects.filter(state=EntryState.SUBMITTED)
-    if not policies.is_admin(user):
-        entries = entries.filter(task__leads__unit_id=user.unit_id)
+    if not policies.can(user, "review.list"):
+        return ReportEntry.objects.none()
+    visible = policies.entries_visible_to(user).exclude(state=EntryState.DRAFT)
+    return ReportEntry.objects.filter(pk__in=visible.values("pk"))
+
+
+def review_entries(user: Any, filters: ReviewFilters) -> QuerySet[ReportEntry]:
+    """The review list: the reviewer's entries filtered, grouped by report (oldest first)."""
+    entries = reviewable_entries(user)
+    if filters.state != "all":
+        entries = entries.filter(state=filters.state)
+    if filters.unit:
+        entries = entries.filter(report__unit_id=filters.unit)
+    if filters.period:
+        entries = entries.filter(report__period_id=filters.period)
+    if filters.task:
+        entries = entries.filter(task_id=filters.task)
+    if filters.report:
+        entries = entries.filter(report_id=filters.report)
+    if filters.late:
+        entries = entries.filter(report__is_late=True)
     return (
-        entries.select_related("report__unit", "report__period", "task")
-        .prefetch_related(
-            Prefetch("task__indicators", queryset=Indicator.objects.order_by("order")),
-            "contributions",
-            "attachments",
-        )
-        .order_by("submitted_at", "task__number")
-        .distinct()
+        entries.select_related("report__unit", "report__period", "task", "reviewed_by")
+        .prefetch_related(*_review_prefetches())
+        .order_by("report__submitted_at", "report_id", "task__number")
+    )
+
+
+@dataclass
+class ReviewFilterOptions:
+    """What the review list's filter bar offers: the reviewer's units, periods and tasks."""
+
+    units: list[Unit]
+    periods: list[ReportingPeriod]
+    tasks: list[Any]
+
+
+def review_filter_options(user: Any) -> ReviewFilterOptions:
+    """Units, periods and tasks that occur among the reviewer's entries (three queries)."""
+    from departments.models import kind_order
+    from tasks.models import KeyTask
+
+    mine = reviewable_entries(user)
+    units = Unit.objects.filter(reports__entries__in=mine).distinct()
+    periods = ReportingPeriod.objects.filter(reports__entries__in=mine).distinct()
+    tasks = KeyTask.objects.filter(entries__in=mine).distinct()
+    return ReviewFilterOptions(
+        units=list(units.order_by(kind_order(), "sort_order", "name")),
+        periods=list(periods.select_related("plan").order_by("-plan__year", "kind", "number")),
+        tasks=list(tasks.order_by("number")),
+    )
+
+
+def review_report_entries(user: Any, report: UnitReport) -> list[ReportEntry]:
+    """One unit report's entries the reviewer reviews (all submitted ones for an admin)."""
+    return list(
+        reviewable_entries(user)
+        .filter(report=report)
+        .select_related("task", "reviewed_by", "report__unit", "report__period")
+        .prefetch_related(*_review_prefetches())
+        .order_by("task__number")
+    )
+
+
+def report_events_for(user: Any, report: UnitReport, *, limit: int = 100) -> list[Any]:
+    """The 报表留痕 timeline of a report, limited by the policy to what its reader may see."""
+    from unionplan import policies
+
+    return list(policies.report_events_visible_to(user, report).select_related("actor")[:limit])
+
+
+def entries_for_review_by_ids(user: Any, entry_ids: list[int]) -> list[ReportEntry]:
+    """The reviewer's entries among ``entry_ids``, with what the policy and messages read."""
+    return list(
+        reviewable_entries(user)
+        .filter(pk__in=entry_ids)
+        .select_related("report__unit", "report__period", "task__plan")
+        .prefetch_related("task__leads")
     )

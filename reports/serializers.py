@@ -62,6 +62,9 @@ class ReportEntrySerializer(serializers.ModelSerializer):
             "report",
             "task",
             "narrative",
+            "not_applicable",
+            "not_applicable_reason",
+            "saved_at",
             "state",
             "return_reason",
             "submitted_at",
@@ -97,6 +100,10 @@ class ContributionInputSerializer(serializers.Serializer):
 
 class EntryInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(allow_blank=True)
+    not_applicable = serializers.BooleanField(required=False, default=False)
+    not_applicable_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
     contributions = ContributionInputSerializer(many=True, required=False, default=list)
     version = serializers.IntegerField(min_value=1)
 
@@ -104,6 +111,8 @@ class EntryInputSerializer(serializers.Serializer):
         data = self.validated_data
         return EntryInput(
             narrative=data["narrative"],
+            not_applicable=data["not_applicable"],
+            not_applicable_reason=data["not_applicable_reason"],
             contributions={c["indicator"]: c.get("value") for c in data["contributions"]},
         )
 

@@ -27,6 +27,7 @@ from reports.models import (
     EntryState,
     JobStatus,
     PeriodKind,
+    PeriodReopening,
     Reminder,
     ReminderKind,
     ReportEntry,
@@ -83,6 +84,11 @@ class EntryInput:
 
     narrative: str
     contributions: dict[int, Decimal | None] = field(default_factory=dict)
+    not_applicable: bool = False  # 本期不涉及: answered, shown to the reviewer, contributes nothing
+    not_applicable_reason: str = ""
+
+
+NOT_APPLICABLE_REASON_MAX = 200
 
 
 def period_is_open_for(period: ReportingPeriod, unit: Unit, today: dt.date) -> bool:
@@ -99,13 +105,34 @@ def report_open(*, unit: Unit, period: ReportingPeriod, user: User) -> UnitRepor
     with transaction.atomic(), recording(actor=user, source=Source.WEB):
         report = UnitReport.objects.filter(unit=unit, period=period).first()
         if report is None:
-            report = UnitReport(unit=unit, period=period)
-            report.save()
+            report = _report_create_or_get(unit=unit, period=period)
         have = set(report.entries.values_list("task_id", flat=True))
         tasks = KeyTask.objects.filter(plan_id=period.plan_id, participants__unit=unit)
-        for task in tasks.exclude(pk__in=have).order_by("number"):
-            ReportEntry(report=report, task=task).save()
+        for task in tasks.exclude(pk__in=have).order_by("number").distinct():
+            _entry_create_unless_exists(report=report, task=task)
     return report
+
+
+def _report_create_or_get(*, unit: Unit, period: ReportingPeriod) -> UnitReport:
+    # Two first opens at once (two tabs, two API calls): the loser of the unique constraint
+    # takes the winner's report instead of a 500. The savepoint keeps the outer transaction usable.
+    try:
+        with transaction.atomic():
+            report = UnitReport(unit=unit, period=period)
+            report.save()
+            return report
+    except IntegrityError:
+        return UnitReport.objects.get(unit=unit, period=period)
+
+
+def _entry_create_unless_exists(*, report: UnitReport, task: KeyTask) -> None:
+    # Same race for the entries (unique report+task): an entry created meanwhile stands.
+    try:
+        with transaction.atomic():
+            ReportEntry(report=report, task=task).save()
+    except IntegrityError:
+        if not ReportEntry.objects.filter(report=report, task=task).exists():
+            raise
 
 
 def _require_editable(entry: ReportEntry, user: User) -> None:
@@ -138,6 +165,8 @@ def entry_save(
             errors[key] = f"“{ind.name}”的贡献值不能为负数。"
         elif value is not None and ind.kind == IndicatorKind.RATE and value > 100:
             errors[key] = f"“{ind.name}”是比率，不能超过 100%。"
+    if len(data.not_applicable_reason.strip()) > NOT_APPLICABLE_REASON_MAX:
+        errors["not_applicable_reason"] = f"不涉及原因不超过 {NOT_APPLICABLE_REASON_MAX} 个字。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), recording(actor=user, source=source):
@@ -148,12 +177,15 @@ def entry_save(
                 message="该条目已在别处被修改或提交，您填写的内容未保存，请刷新后再填。",
             )
         current.narrative = data.narrative.strip()
+        current.not_applicable = data.not_applicable
+        current.not_applicable_reason = data.not_applicable_reason.strip()
+        current.saved_at = timezone.now()
         current.version += 1
         current.save()
         existing = {c.indicator_id: c for c in current.contributions.all()}
         for indicator_id, value in data.contributions.items():
             row = existing.get(indicator_id)
-            if value is None:
+            if value is None or data.not_applicable:
                 if row is not None:
                     row.delete()
                 continue
@@ -184,6 +216,14 @@ def attachment_add(
             }
         )
     with transaction.atomic(), recording(actor=user, source=source):
+        # Parallel uploads each counted 9 and all went in: counting under the entry's row lock
+        # makes them take turns, so the limit holds.
+        locked = ReportEntry.objects.select_for_update().get(pk=entry.pk)
+        if not locked.is_editable:
+            raise ValidationError({"entry": f"该条目{locked.get_state_display()}，不能修改。"})
+        limit = settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY
+        if locked.attachments.count() >= limit:
+            raise ValidationError({"file": f"每个条目最多上传 {limit} 个佐证材料。"})
         attachment = Attachment(
             entry=entry,
             original_name=upload.name[:200],
@@ -209,13 +249,33 @@ def attachment_remove(*, attachment: Attachment, user: User, source: str = Sourc
         transaction.on_commit(lambda: attachment.file.storage.delete(name))
 
 
+def entry_missing(entry: ReportEntry) -> str | None:
+    """Why an editable entry cannot be submitted yet, or None when it is answered."""
+    if not entry.is_editable:
+        return None
+    label = f"第 {entry.task.number} 项“{entry.task.title}”"
+    if entry.not_applicable:
+        if entry.not_applicable_reason.strip():
+            return None
+        return f"{label}：已选“本期不涉及”，请填写原因"
+    if entry.narrative.strip():
+        return None
+    return f"{label}：请填写工作情况（或勾选“本期不涉及”并说明原因）"
+
+
+def report_missing_entries(report: UnitReport) -> list[tuple[ReportEntry, str]]:
+    """Entries that still need something before the report can be submitted, with what."""
+    found = []
+    for entry in report.entries.select_related("task").order_by("task__number"):
+        message = entry_missing(entry)
+        if message is not None:
+            found.append((entry, message))
+    return found
+
+
 def report_missing(report: UnitReport) -> list[str]:
     """What still has to be filled before the report can be submitted."""
-    return [
-        f"第 {e.task.number} 项“{e.task.title}”：请填写工作情况"
-        for e in report.entries.select_related("task")
-        if e.is_editable and not e.narrative.strip()
-    ]
+    return [message for _entry, message in report_missing_entries(report)]
 
 
 def report_submit(*, report: UnitReport, user: User, source: str = Source.WEB) -> UnitReport:
@@ -251,14 +311,65 @@ def report_submit(*, report: UnitReport, user: User, source: str = Source.WEB) -
 
 
 def _notify_reviewers(report: UnitReport, entries: list[ReportEntry]) -> None:
-    lead_units = TaskLead.objects.filter(task__in=[e.task_id for e in entries]).values("unit_id")
-    reviewers = User.objects.filter(role=Role.STAFF, unit_id__in=lead_units)
-    notify(
-        users=reviewers,
-        title=f"{report.unit.name}提交了{report.period.name}报表",
-        body=f"共 {len(entries)} 个条目待审核。",
-        url=reverse("reports:review_list"),
-    )
+    # Each lead department hears only about its own entries, and lands on the review list
+    # filtered to this report.
+    task_ids = {e.task_id for e in entries}
+    per_department: dict[int, int] = {}
+    for unit_id, _task_id in TaskLead.objects.filter(task__in=task_ids).values_list(
+        "unit_id", "task_id"
+    ):
+        per_department[unit_id] = per_department.get(unit_id, 0) + 1
+    if not per_department:
+        return
+    staff_by_unit: dict[int, list[User]] = {}
+    for person in User.objects.filter(role=Role.STAFF, unit_id__in=per_department):
+        staff_by_unit.setdefault(person.unit_id, []).append(person)
+    url = f"{reverse('reports:review_list')}?report={report.pk}"
+    submitted = f"{report.unit.name}提交了{report.period.name}报表"
+    for unit_id, count in sorted(per_department.items()):
+        if unit_id not in staff_by_unit:
+            continue
+        notify(
+            users=staff_by_unit[unit_id],
+            title=f"{submitted}，其中 {count} 个条目由本部室审核",
+            body=f"本部室牵头的 {count} 个条目待审核（本次共提交 {len(entries)} 个条目）。",
+            url=url,
+        )
+
+
+@dataclass
+class BatchResult:
+    """What a batch approval did: the entries approved, and the others each with its reason."""
+
+    approved: list[ReportEntry] = field(default_factory=list)
+    failed: list[tuple[ReportEntry, str]] = field(default_factory=list)
+
+
+def entry_label(entry: ReportEntry) -> str:
+    """How a reviewer names an entry in a message: unit and task number."""
+    return f"{entry.report.unit.name}第 {entry.task.number} 项"
+
+
+def entries_approve(
+    *, items: list[tuple[ReportEntry, int]], user: User, source: str = Source.WEB
+) -> BatchResult:
+    """Approve several entries, each (entry, expected version) in its own transaction under the
+    rules of entry_review: a conflict or refusal on one is reported and the others go through."""
+    result = BatchResult()
+    for entry, version in items:
+        try:
+            approved = entry_review(
+                entry=entry, user=user, approve=True, expected_version=version, source=source
+            )
+        except ConflictError as conflict:
+            result.failed.append((entry, conflict.message))
+        except PermissionDenied as exc:
+            result.failed.append((entry, str(exc) or "无权审核此条目。"))
+        except ValidationError as exc:
+            result.failed.append((entry, "；".join(exc.messages)))
+        else:
+            result.approved.append(approved)
+    return result
 
 
 def entry_review(
@@ -392,26 +503,92 @@ def reminder_send(*, period: ReportingPeriod, unit: Unit, user: User) -> Reminde
     """Staff or a leader reminds one unit by hand (recorded)."""
     if not policies.can(user, "reminder.send", unit):
         raise PermissionDenied("只有部室工作人员和领导可以催报。")
+    if UnitReport.objects.filter(period=period, unit=unit, submitted_at__isnull=False).exists():
+        raise ValidationError({"unit": f"{unit.name}已提交{period.name}报表，无需催报。"})
     message = (
         f"{user.display_name}提醒：请尽快填报{period.plan.year}年{period.name}报表"
         f"（截止 {period.due_date:%m月%d日}）。"
     )
+    today = clock.today()
+    try:
+        # One manual reminder per unit, period and day (constraint reminder_once_a_day): a
+        # double click or a second person gets a refusal, the unit gets one notification.
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                period=period,
+                unit=unit,
+                kind=ReminderKind.MANUAL,
+                sent_on=today,
+                sent_by=user,
+                message=message,
+            )
+            notify(
+                users=User.objects.filter(role=Role.REPORTER, unit=unit),
+                title="催报",
+                body=message,
+                url=reverse("reports:workspace"),
+            )
+    except IntegrityError:
+        earlier = Reminder.objects.filter(
+            period=period, unit=unit, kind=ReminderKind.MANUAL, sent_on=today
+        ).first()
+        when = f" {timezone.localtime(earlier.created_at):%H:%M}" if earlier else ""
+        raise ValidationError(
+            {"unit": f"今天{when} 已向{unit.name}催报过，每个单位每天只催报一次。"}
+        ) from None
+    return reminder
+
+
+# --- reopening a locked period for one unit --------------------------------------------------
+
+
+REOPEN_REASON_MAX = 200
+
+
+def period_reopen_check(*, unit: Unit, until: dt.date, reason: str, today: dt.date) -> None:
+    """Refuse a reopening that could not help: not a reporting unit, a date past, a long reason."""
+    errors: dict[str, str] = {}
+    if unit.kind not in REPORTING_KINDS:
+        errors["unit"] = "只能为街道总工会、行业工会或社区工联会单独开放。"
+    if until < today:
+        errors["until"] = f"开放截止日期不能早于今天（{today:%Y年%m月%d日}）。"
+    if len(reason.strip()) > REOPEN_REASON_MAX:
+        errors["reason"] = f"原因不超过 {REOPEN_REASON_MAX} 个字。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def period_reopen(
+    *,
+    period: ReportingPeriod,
+    unit: Unit,
+    until: dt.date,
+    reason: str,
+    user: User,
+) -> PeriodReopening:
+    """Reopen a locked period for one unit until a date (or move the date); tell its reporters."""
+    if not policies.can(user, "period.reopen", period):
+        raise PermissionDenied("只有系统管理员可以为单位单独开放已锁定的周期。")
+    period_reopen_check(unit=unit, until=until, reason=reason, today=clock.today())
     with transaction.atomic():
-        reminder = Reminder.objects.create(
+        reopening, _created = PeriodReopening.objects.update_or_create(
             period=period,
             unit=unit,
-            kind=ReminderKind.MANUAL,
-            sent_on=clock.today(),
-            sent_by=user,
-            message=message,
+            defaults={"until": until, "reason": reason.strip(), "reopened_by": user},
+        )
+        report = UnitReport.objects.filter(period=period, unit=unit).first()
+        url = (
+            report.get_absolute_url()
+            if report is not None
+            else f"{reverse('reports:workspace')}?period={period.pk}"
         )
         notify(
             users=User.objects.filter(role=Role.REPORTER, unit=unit),
-            title="催报",
-            body=message,
-            url=reverse("reports:workspace"),
+            title=f"{period.name}报表已单独开放",
+            body=f"您单位的{period.name}报表已单独开放至{until.month}月{until.day}日，请尽快补报。",
+            url=url,
         )
-    return reminder
+    return reopening
 
 
 # --- workbook jobs ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/remind/", views.remind, name="remind"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/check/", views.report_check, name="report_check"),
     path("reports/entries/<int:pk>/", views.entry_save, name="entry_save"),
     path("reports/entries/<int:pk>/review/", views.entry_review, name="entry_review"),
     path(
@@ -18,6 +19,8 @@ urlpatterns = [
     path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("reports/attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("reviews/", views.review_list, name="review_list"),
+    path("reviews/batch/", views.review_batch, name="review_batch"),
+    path("reviews/reports/<int:pk>/", views.review_report, name="review_report"),
     path("reports/jobs/", views.job_list, name="job_list"),
     path("reports/jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("reports/jobs/<int:pk>/download/", views.job_download, name="job_download"),

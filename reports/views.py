@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from departments.models import Unit
-from history.models import Event
+from departments.models import REPORTING_KINDS, Unit
 from reports import selectors, services
-from reports.forms import AttachmentForm, EntryForm, ReviewForm
+from reports.forms import EntryForm, ReviewForm
 from reports.models import ReportingPeriod, ReportJob
 from reports.selectors import period_current, report_status, report_with_entries
 from tasks.selectors import plan_current, timeline_entries
@@ -26,7 +31,8 @@ from unionplan import clock, policies
 @login_required
 @require_GET
 def workspace(request: HttpRequest) -> HttpResponse:
-    """A reporter's report for the current (or chosen) period; others go where they work."""
+    """A reporter's report: the one that is due first (or the chosen period); others go where
+    they work."""
     user = request.user
     if not policies.is_reporter_of(user, {getattr(user, "unit_id", None)}):
         if policies.can(user, "review.list"):
@@ -38,13 +44,21 @@ def workspace(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     period_id = request.GET.get("period", "")
     periods = list(plan.periods.order_by("kind", "number"))
-    period = next((p for p in periods if str(p.pk) == period_id), None) or period_current(
-        plan, today
-    )
+    period = next((p for p in periods if str(p.pk) == period_id), None)
+    if period is None:
+        period = selectors.report_period_to_open(plan=plan, unit=user.unit, today=today)
     if period is None:
         return render(request, "tasks/plan_empty.html")
     report = services.report_open(unit=user.unit, period=period, user=user)
     return _report_page(request, report.pk, periods=periods)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [m for ms in exc.message_dict.values() for m in ms]
 
 
 def _report_page(
@@ -54,7 +68,7 @@ def _report_page(
     periods: list[ReportingPeriod] | None = None,
     forms: dict[int, EntryForm] | None = None,
     upload_errors: dict[int, list[str]] | None = None,
-    missing: list[str] | None = None,
+    missing: list[tuple[int, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     report = report_with_entries(report_id)
@@ -65,6 +79,7 @@ def _report_page(
     views = selectors.entry_views(report, entries=entries)
     forms = forms or {}
     can_edit = is_own and services.period_is_open_for(report.period, report.unit, today)
+    previous = selectors.previous_narratives(report) if can_edit else {}
     for view in views:
         entry = view.entry
         view.editable = can_edit and entry.is_editable  # type: ignore[attr-defined]
@@ -72,8 +87,23 @@ def _report_page(
             forms[entry.pk] = EntryForm(entry=entry, initial=EntryForm.initial_for(entry))
         view.form = forms.get(entry.pk)  # type: ignore[attr-defined]
         view.upload_errors = (upload_errors or {}).get(entry.pk, [])  # type: ignore[attr-defined]
+        view.missing = services.entry_missing(entry)  # type: ignore[attr-defined]
+        view.has_previous = entry.task_id in previous  # type: ignore[attr-defined]
+        form = forms.get(entry.pk)
+        view.contribution_rows = (  # type: ignore[attr-defined]
+            [(form[f"contribution_{i['indicator'].pk}"], i) for i in view.indicators]
+            if view.editable and form is not None  # type: ignore[attr-defined]
+            else []
+        )
+    editable = [v for v in views if v.editable]  # type: ignore[attr-defined]
+    reopening = selectors.period_reopening_for(period=report.period, unit=report.unit, today=today)
+    locked_line = (
+        selectors.period_contact_line()
+        if is_own and report.period.is_locked and reopening is None
+        else ""
+    )
     status_key, status_label = report_status([e.state for e in report.entries.all()])
-    events = list(Event.objects.filter(report=report).select_related("actor")[:100])
+    events = selectors.report_events_for(user, report)
     context: dict[str, Any] = {
         "report": report,
         "period": report.period,
@@ -84,10 +114,21 @@ def _report_page(
         "days_left": (report.period.due_date - today).days,
         "is_own": is_own,
         "can_edit": can_edit,
-        "can_submit": can_edit and any(v.editable for v in views),  # type: ignore[attr-defined]
+        "can_submit": bool(editable),
+        "answered_count": sum(1 for v in editable if v.missing is None),  # type: ignore[attr-defined]
+        "editable_count": len(editable),
+        "previous_narratives": {
+            str(v.entry.pk): previous[v.entry.task_id]
+            for v in editable
+            if v.has_previous  # type: ignore[attr-defined]
+        },
+        "reopening": reopening,
+        "locked_contact": locked_line,
         "missing": missing,
         "timeline": timeline_entries(events),
         "today": today,
+        "max_attachments": settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY,
+        "max_attachment_mb": settings.UNIONPLAN_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         "nav_active": "reports",
     }
     return render(request, "reports/report_workspace.html", context, status=status)
@@ -104,13 +145,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save a draft entry (or fix a returned one)."""
+    """Save a draft entry (or fix a returned one); the page saves each entry as it is typed
+    (JSON), and the plain form posts still work without JavaScript."""
     entry = policies.access_entry_by_id(request.user, pk)
     entry = report_with_entries(entry.report_id).entries.get(pk=entry.pk)
     form = EntryForm(request.POST, entry=entry)
+    as_json = _wants_json(request)
     if form.is_valid():
         try:
-            services.entry_save(
+            saved = services.entry_save(
                 entry=entry,
                 user=request.user,
                 data=form.to_input(),
@@ -119,33 +162,78 @@ def entry_save(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         except ConflictError as conflict:
+            if as_json:
+                current = conflict.current
+                return JsonResponse(
+                    {
+                        "ok": False,
+                        "conflict": True,
+                        "message": conflict.message,
+                        "current": {
+                            "narrative": current.narrative,
+                            "version": current.version,
+                            "state": current.get_state_display(),
+                            "editable": current.is_editable,
+                        },
+                    },
+                    status=409,
+                )
             form.add_error(None, conflict.message)
         else:
+            if as_json:
+                local = timezone.localtime(saved.saved_at)
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "version": saved.version,
+                        "saved_at": f"{local:%H:%M}",
+                        "answered": services.entry_missing(saved) is None,
+                    }
+                )
             messages.success(request, f"第 {entry.task.number} 项已暂存。")
             return redirect(f"{entry.report.get_absolute_url()}#entry-{entry.pk}")
+    if as_json:
+        errors = {
+            (form[name].label if name in form.fields else "条目"): list(msgs)
+            for name, msgs in form.errors.items()
+        }
+        message = "；".join(f"{label}：{'；'.join(msgs)}" for label, msgs in errors.items())
+        return JsonResponse({"ok": False, "errors": errors, "message": message}, status=400)
     return _report_page(request, entry.report_id, forms={entry.pk: form}, status=400)
 
 
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach an evidence file to an entry."""
+    """Attach evidence files to an entry, several at once; JSON for the page's uploader."""
     entry = policies.access_entry_by_id(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    uploads = request.FILES.getlist("file")
     errors: list[str] = []
-    if form.is_valid():
+    added = []
+    if not uploads:
+        errors.append("请选择要上传的文件。")
+    for upload in uploads:
         try:
-            services.attachment_add(
-                entry=entry, user=request.user, upload=form.cleaned_data["file"]
-            )
+            added.append(services.attachment_add(entry=entry, user=request.user, upload=upload))
         except ValidationError as exc:
-            errors = [m for ms in exc.message_dict.values() for m in ms]
-        else:
-            messages.success(request, "佐证材料已上传。")
-            return redirect(f"{entry.report.get_absolute_url()}#entry-{entry.pk}")
-    else:
-        errors = [m for ms in form.errors.values() for m in ms]
-    return _report_page(request, entry.report_id, upload_errors={entry.pk: errors}, status=400)
+            errors.extend(_errors(exc))
+    if _wants_json(request):
+        items = [
+            render_to_string(
+                "reports/report_workspace.html#attachment-item",
+                {"a": a, "editable": True},
+                request=request,
+            )
+            for a in added
+        ]
+        return JsonResponse(
+            {"ok": not errors, "html": items, "errors": errors}, status=400 if errors else 201
+        )
+    if added:
+        messages.success(request, f"已上传 {len(added)} 个佐证材料。")
+    if errors:
+        return _report_page(request, entry.report_id, upload_errors={entry.pk: errors}, status=400)
+    return redirect(f"{entry.report.get_absolute_url()}#entry-{entry.pk}")
 
 
 @login_required
@@ -174,21 +262,44 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.attachment_remove(attachment=attachment, user=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": _errors(exc)}, status=400)
+        messages.error(request, "；".join(_errors(exc)))
     else:
+        if _wants_json(request):
+            return JsonResponse({"ok": True})
         messages.success(request, f"已删除“{attachment.original_name}”。")
-    return redirect(report.get_absolute_url())
+    return redirect(f"{report.get_absolute_url()}#entry-{attachment.entry_id}")
+
+
+@login_required
+@require_GET
+def report_check(request: HttpRequest, pk: int) -> JsonResponse:
+    """Whether the report can be submitted now, and which entries still need something."""
+    report = policies.access_report_by_id(request.user, pk)
+    if not policies.can(request.user, "report.edit_unit", report.unit):
+        raise PermissionDenied("只有本单位的填报员可以提交本单位报表。")
+    missing = services.report_missing_entries(report)
+    editable = report.entries.filter(state__in=["draft", "returned"]).count()
+    problems = [{"entry": e.pk, "message": m} for e, m in missing]
+    if not services.period_is_open_for(report.period, report.unit, clock.today()):
+        problems.insert(0, {"entry": None, "message": f"{report.period.name}已锁定，不能提交。"})
+    elif not editable:
+        problems.append({"entry": None, "message": "没有需要提交的条目：已提交的条目正在审核。"})
+    return JsonResponse({"can_submit": not problems, "count": editable, "missing": problems})
 
 
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Submit the report; the page lists what is missing when it cannot be submitted."""
+    """Submit the report; the page lists what is missing, as links, when it cannot be submitted."""
     report = policies.access_report_by_id(request.user, pk)
     try:
         services.report_submit(report=report, user=request.user)
     except ValidationError as exc:
-        missing = [m for ms in exc.message_dict.values() for m in ms]
+        missing = [(e.pk, m) for e, m in services.report_missing_entries(report)]
+        if not missing:
+            missing = [(0, m) for m in _errors(exc)]
         return _report_page(request, report.pk, missing=missing, status=400)
     report.refresh_from_db()
     late = "（逾期提交）" if report.is_late else ""
@@ -196,16 +307,95 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
+REVIEW_PAGE_SIZE = 30
+
+
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    """Entries submitted on tasks the user's department leads, oldest first."""
+    """Entries on tasks the user's department leads, filtered, paginated, grouped by report."""
     if not policies.can(request.user, "review.list"):
         raise PermissionDenied("只有部室工作人员可以审核单位报表。")
-    entries = list(selectors.review_queue(request.user))
-    forms = {e.pk: ReviewForm(initial={"version": e.version}) for e in entries}
-    context = {"entries": entries, "forms": forms, "nav_active": "reviews"}
+    filters = selectors.review_filters_parse(request.GET)
+    entries = selectors.review_entries(request.user, filters)
+    page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "entries": list(page.object_list),
+        "filters": filters,
+        "options": selectors.review_filter_options(request.user),
+        "states": selectors.REVIEW_STATES,
+        "state_label": selectors.REVIEW_STATES[filters.state],
+        "next_url": request.get_full_path(),
+        "nav_active": "reviews",
+    }
     return render(request, "reports/review_list.html", context)
+
+
+def _review_next(request: HttpRequest) -> str:
+    # Back to the page the reviewer came from (filters kept); never to another site.
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("reports:review_list")
+
+
+def _batch_items(values: list[str]) -> list[tuple[int, int]]:
+    # Each ticked checkbox carries "<entry id>:<version>"; malformed values are ignored.
+    items: dict[int, int] = {}
+    for value in values[:500]:
+        entry_id, _, version = value.partition(":")
+        if entry_id.isascii() and entry_id.isdigit() and version.isascii() and version.isdigit():
+            items.setdefault(int(entry_id), int(version))
+    return list(items.items())
+
+
+@login_required
+@require_POST
+def review_batch(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked entries; each keeps its version check, conflicts are named."""
+    if not policies.can(request.user, "review.list"):
+        raise PermissionDenied("只有部室工作人员可以审核单位报表。")
+    items = _batch_items(request.POST.getlist("entries"))
+    if not items:
+        messages.warning(request, "请先勾选要通过的条目。")
+        return redirect(_review_next(request))
+    entries = selectors.entries_for_review_by_ids(request.user, [i for i, _ in items])
+    found = {e.pk: e for e in entries}
+    pairs = [(found[i], v) for i, v in items if i in found]
+    missing = len(items) - len(pairs)
+    result = services.entries_approve(items=pairs, user=request.user)
+    text = f"已通过 {len(result.approved)} 条"
+    failures = [f"{services.entry_label(e)}（{reason}）" for e, reason in result.failed]
+    if missing:
+        failures.append(f"{missing} 个条目不存在或无权审核")
+    if failures:
+        text += f"；{len(result.failed) + missing} 条未通过：" + "；".join(failures)
+        messages.warning(request, text + "。")
+    else:
+        messages.success(request, text + "。")
+    return redirect(_review_next(request))
+
+
+@login_required
+@require_GET
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit's report as its reviewer sees it: the entries on the tasks they review."""
+    if not policies.can(request.user, "review.list"):
+        raise PermissionDenied("只有部室工作人员可以审核单位报表。")
+    report = policies.access_report_by_id(request.user, pk)
+    entries = selectors.review_report_entries(request.user, report)
+    context = {
+        "report": report,
+        "period": report.period,
+        "entries": entries,
+        "pending": sum(e.state == "submitted" for e in entries),
+        "next_url": request.get_full_path(),
+        "nav_active": "reviews",
+    }
+    return render(request, "reports/review_report.html", context)
 
 
 @login_required
@@ -216,7 +406,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "审核操作无效，请刷新页面后重试。")
-        return redirect("reports:review_list")
+        return redirect(_review_next(request))
     try:
         services.entry_review(
             entry=entry,
@@ -234,7 +424,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"已{verb}{entry.report.unit.display_name}第 {entry.task.number} 项。"
         )
-    return redirect("reports:review_list")
+    return redirect(_review_next(request))
 
 
 @login_required
@@ -245,17 +435,16 @@ def grid(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("报送情况仅对部室工作人员和领导开放。")
     visible = policies.plans_visible_to(request.user)
     year = request.GET.get("year", "")
-    plan = (
-        policies.access_plan_by_year(request.user, int(year))
-        if year.isdigit()
-        else plan_current(visible)
-    )
+    if year and not re.fullmatch(r"[0-9]{4}", year):
+        raise Http404("年度应为四位数字，如 2024。")
+    plan = policies.access_plan_by_year(request.user, int(year)) if year else plan_current(visible)
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     today = clock.today()
     context = {
         "plan": plan,
         "grid": selectors.submission_grid(plan, today),
+        "legend": selectors.GRID_LABELS.items(),
         "today": today,
         "can_remind": policies.can(request.user, "reminder.send", None),
         "nav_active": "grid",
@@ -266,16 +455,37 @@ def grid(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def remind(request: HttpRequest) -> HttpResponse:
-    """Send a reminder (催报) to one unit for one period."""
+    """Send a reminder (催报) to one unit for one period; back to the page it was sent from."""
+    period_id, unit_id = _form_id(request, "period"), _form_id(request, "unit")
+    if period_id is None or unit_id is None:
+        raise BadRequest("催报请求无效：缺少周期或单位。")
     period = get_object_or_404(
-        ReportingPeriod,
-        pk=request.POST.get("period", 0),
+        ReportingPeriod.objects.select_related("plan"),
+        pk=period_id,
         plan__in=policies.plans_visible_to(request.user),
     )
-    unit = get_object_or_404(Unit, pk=request.POST.get("unit", 0))
-    services.reminder_send(period=period, unit=unit, user=request.user)
-    messages.success(request, f"已向{unit.name}发送催报提醒。")
-    return redirect(f"{reverse('reports:grid')}?year={period.plan.year}")
+    unit = get_object_or_404(Unit, pk=unit_id, kind__in=REPORTING_KINDS)
+    try:
+        services.reminder_send(period=period, unit=unit, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"已向{unit.name}发送{period.name}催报提醒。")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = f"{reverse('reports:grid')}?year={period.plan.year}"
+    return redirect(back)
+
+
+def _form_id(request: HttpRequest, name: str) -> int | None:
+    # A primary key from a form: plain ASCII digits that fit PostgreSQL's integer, else None
+    # (int() would take "²" or "１", and a 20-digit number would fail in the database).
+    value = request.POST.get(name, "")
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        return None
+    return int(value)
 
 
 # --- workbook jobs ---------------------------------------------------------------------------

@@ -197,6 +197,10 @@ MATRIX: dict[str, Row] = {
         only({"reporter": 302, "leader": 403, "admin": 403}, others=404, anonymous=302),
         method="post",
     ),
+    "reports:report_check": Row(
+        lambda w: f"/reports/{w.report(period=3).pk}/check/",
+        only({"reporter": 200, "leader": 403, "admin": 403}, others=404, anonymous=302),
+    ),
     "reports:entry_save": Row(
         lambda w: f"/reports/entries/{w.entry(w.report(period=3)).pk}/",
         only({"reporter": 302, "admin": 403}, others=404, anonymous=302),
@@ -233,6 +237,18 @@ MATRIX: dict[str, Row] = {
     ),
     "reports:review_list": Row(
         lambda w: "/reviews/",
+        only({"staff_lead": 200, "staff_other": 200, "admin": 200}, others=403, anonymous=302),
+    ),
+    # Batch approval: every reviewer may post; entries they do not review are reported, not
+    # approved (staff_other gets 302 with "1 条未通过").
+    "reports:review_batch": Row(
+        lambda w: "/reviews/batch/",
+        only({"staff_lead": 302, "staff_other": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+        data=lambda w: {"entries": [f"{w.entry(w.report(submit=True)).pk}:3"]},
+    ),
+    "reports:review_report": Row(
+        lambda w: f"/reviews/reports/{w.report(submit=True).pk}/",
         only({"staff_lead": 200, "staff_other": 200, "admin": 200}, others=403, anonymous=302),
     ),
     "notifications:list": Row(lambda w: "/notifications/", everyone_signed_in(200, anonymous=302)),
@@ -285,6 +301,13 @@ MATRIX: dict[str, Row] = {
         REVIEW_API,
         method="post",
         data=lambda w: {"version": 3, "reason": "请补充照片"},
+        json=True,
+    ),
+    "entry-batch-approve": Row(
+        lambda w: "/api/v1/entries/batch-approve/",
+        only({"staff_lead": 200, "staff_other": 200, "admin": 200}, others=403, anonymous=401),
+        method="post",
+        data=lambda w: [{"id": w.entry(w.report(submit=True)).pk, "version": 3}],
         json=True,
     ),
     "entry-attachments": Row(

@@ -9,7 +9,19 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from notifications.models import Notification
-from unionplan import policies
+from reports.selectors import reports_due_for_unit
+from tasks.selectors import plan_current
+from unionplan import clock, policies
+
+
+def _due_reports(user: Any) -> list[Any]:
+    """A reporter's overdue or returned reports, for the red banner on every page."""
+    if not policies.is_reporter_of(user, {getattr(user, "unit_id", None)}):
+        return []
+    plan = plan_current(policies.plans_visible_to(user))
+    if plan is None:
+        return []
+    return reports_due_for_unit(plan=plan, unit=user.unit, today=clock.today())
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -44,6 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if policies.can(user, "site.use"):
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "due_reports": _due_reports(user),
         "unread_notifications": unread,
         "site_name": settings.UNIONPLAN_SITE_NAME,
         "nav_items": items,

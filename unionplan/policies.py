@@ -15,10 +15,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from departments.models import Role, Unit, User
+from history.models import Event, EventAction
 from reports.models import Attachment, EntryState, ReportEntry, ReportingPeriod, UnitReport
 from tasks.models import Indicator, Instruction, KeyTask, PlanStatus, Section, WorkPlan
 
@@ -256,6 +257,7 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "progress.view": lambda user, update: _can_view_plan_part(user, update.task),
     "instruction.answer": _can_answer,
     "period.view": _can_view_plan_part,
+    "period.reopen": lambda user, _period: is_admin(user),
     "unit.view": _can_view_unit,
     "report.view": _can_view_report,
     "report.edit_unit": lambda user, unit: is_reporter_of(user, {unit.pk}),
@@ -365,3 +367,48 @@ def access_attachment_by_id(user: AnyUser, attachment_id: int) -> Attachment:
     if attachment is None:
         raise Http404("没有该文件，或您无权查看。")
     return attachment
+
+
+def _first_submission_event_pk(report: UnitReport) -> int | None:
+    # The first event that moved an entry of the report to 待审核: everything recorded before it
+    # (the unit's drafts) belongs to the unit alone. Events are compared by pk, not by time,
+    # because drafts and the submission can share a timestamp (imports, the backdated demo).
+    if report.submitted_at is None:
+        return None
+    state_label = str(ReportEntry._meta.get_field("state").verbose_name)
+    submitted_label = str(EntryState.SUBMITTED.label)
+    candidates = (
+        Event.objects.filter(
+            report=report,
+            object_type=ReportEntry._meta.label_lower,
+            action=EventAction.UPDATE,
+            created_at__gte=report.submitted_at,
+        )
+        .order_by("pk")
+        .values_list("pk", "changes")[:1000]
+    )
+    for pk, changes in candidates:
+        if any(c[0] == state_label and c[-1] == submitted_label for c in changes or []):
+            return pk
+    return None
+
+
+def report_events_visible_to(user: AnyUser, report: UnitReport) -> QuerySet[Event]:
+    """History of a report its reader may see: the unit and admins all of it; leaders what
+    happened from its first submission on; staff that part for the tasks their department
+    leads (and the report's own submission record)."""
+    events = Event.objects.filter(report=report)
+    if is_admin(user) or is_reporter_of(user, {report.unit_id}):
+        return events
+    is_staff = is_signed_in(user) and getattr(user, "role", None) == Role.STAFF
+    if not (is_leader(user) or is_staff) or report.submitted_at is None:
+        return events.none()
+    boundary = _first_submission_event_pk(report)
+    if boundary is not None:
+        events = events.filter(pk__gte=boundary)
+    else:
+        events = events.filter(created_at__gt=report.submitted_at)
+    if is_staff:
+        led = KeyTask.objects.filter(leads__unit_id=user.unit_id).values("pk")
+        events = events.filter(Q(task__isnull=True) | Q(task_id__in=led))
+    return events

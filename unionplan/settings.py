@@ -328,6 +328,9 @@ UNIONPLAN_RANKING_WEIGHTS = {
     "not_returned": env_int("UNIONPLAN_RANK_WEIGHT_NOT_RETURNED", 10),
 }
 UNIONPLAN_SITE_NAME = env_str("UNIONPLAN_SITE_NAME", "龙岗区总工会重点工作推进系统")
+# Whom a unit contacts to reopen a locked period (e.g. "系统管理员：张三（电话 0755-1234）");
+# empty: the active system administrators with their phone numbers.
+UNIONPLAN_SUPPORT_CONTACT = env_str("UNIONPLAN_SUPPORT_CONTACT", "")
 
 # Security: production turns on every protection `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reports.models import UnitReport
 from tests.conftest import png
 
 
@@ -80,3 +81,19 @@ def test_api_grid_lists_every_unit_and_period_with_rates(world):
     assert data["year"] == 2024 and len(data["rates"]) == 4
     assert len(data["cells"]) == 14 * 4
     assert world.client("reporter").get("/api/v1/submission-grid/").status_code == 403
+
+
+def test_api_entry_can_be_marked_not_applicable_with_a_reason(world):
+    reporter = world.client("reporter")
+    report = post(reporter, "/api/v1/reports/open/", {"period": world.period(4).pk}).json()
+    entry = world.entry(UnitReport.objects.get(pk=report["id"]))
+    body = {"narrative": "", "not_applicable": True, "version": entry.version}
+    saved = post(reporter, f"/api/v1/entries/{entry.pk}/save/", body)
+    assert saved.status_code == 200 and saved.json()["not_applicable"] is True
+    too_long = {**body, "not_applicable_reason": "因" * 201, "version": saved.json()["version"]}
+    refused = post(reporter, f"/api/v1/entries/{entry.pk}/save/", too_long)
+    assert refused.status_code == 400
+    assert "not_applicable_reason" in refused.json()["errors"]
+    body = {**body, "not_applicable_reason": "本季度无此项工作", "version": saved.json()["version"]}
+    saved = post(reporter, f"/api/v1/entries/{entry.pk}/save/", body).json()
+    assert saved["not_applicable_reason"] == "本季度无此项工作" and saved["saved_at"]

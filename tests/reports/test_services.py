@@ -252,7 +252,7 @@ def test_grid_shows_each_units_state_and_the_rates(world, settings):
     grid = submission_grid(world.plan, today)
     q4 = world.period(4)
     cells = {c["unit"].name: c["state"] for (u, p), c in grid.cells.items() if p == q4.pk}
-    assert cells["坂田街道总工会"] == "returned" and cells["平湖街道总工会"] == "missing"
+    assert cells["坂田街道总工会"] == "returned" and cells["平湖街道总工会"] == "overdue"
     units = len(grid.units)
     assert grid.rates[q4.pk]["reporting"] == round(100 / units, 1)
     assert grid.rates[q4.pk]["on_time"] == round(100 / units, 1)

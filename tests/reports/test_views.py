@@ -15,8 +15,9 @@ def pinned(settings):
     settings.UNIONPLAN_TODAY = dt.date(2024, 10, 20)
 
 
-def test_workspace_opens_this_quarters_report_with_deadline_and_days_left(world):
-    html = world.client("reporter").get("/reports/").content.decode()
+def test_workspace_shows_the_chosen_quarters_deadline_and_days_left(world):
+    q4 = world.period(4)
+    html = world.client("reporter").get(f"/reports/?period={q4.pk}").content.decode()
     assert "坂田街道总工会 · 2024年第四季度报表" in html
     assert "截止 2025年1月10日" in html and "还有 82 天" in html
     assert html.count('data-testid="entry"') == 29
@@ -110,7 +111,7 @@ def test_unread_notifications_show_in_the_navigation(world):
 def test_grid_page_shows_states_rates_and_reminder_buttons(world):
     html = world.client("leader").get("/reports/grid/").content.decode()
     assert "报送率" in html and "及时率" in html and "催报" in html
-    assert 'data-state="approved"' in html and 'data-state="missing"' in html
+    assert 'data-state="approved"' in html and 'data-state="overdue"' in html
 
 
 def test_uploaded_evidence_appears_on_the_entry(world):
