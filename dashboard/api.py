@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard.selectors import build_dashboard
-from tasks.selectors import plan_current
+from dashboard.selectors import GroupFigure, build_dashboard
 from unionplan import clock, policies
+from unionplan.api import plan_for_year_query
 
 
 class GroupSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class; only the stubs see Field.label here.
+    label = serializers.CharField()  # type: ignore[assignment]
     tasks = serializers.IntegerField()
     percent = serializers.FloatField()
     colours = serializers.DictField(child=serializers.IntegerField())
@@ -40,13 +41,7 @@ class DashboardSummaryView(APIView):
         responses=DashboardSummarySerializer,
     )
     def get(self, request: Request) -> Response:
-        visible = policies.plans_visible_to(request.user)
-        year = request.query_params.get("year", "")
-        if year and not year.isdigit():
-            raise exceptions.ValidationError({"year": ["年度应为数字，如 2024。"]})
-        plan = visible.filter(year=int(year)).first() if year else plan_current(visible)
-        if plan is None:
-            raise exceptions.NotFound("没有该年度的工作要点。")
+        plan = plan_for_year_query(request)
         tasks = policies.tasks_visible_to(request.user).filter(plan=plan)
         d = build_dashboard(
             plan=plan,
@@ -79,5 +74,5 @@ class DashboardSummaryView(APIView):
         return Response(DashboardSummarySerializer(data).data)
 
 
-def _group(g: object) -> dict[str, object]:
+def _group(g: GroupFigure) -> dict[str, object]:
     return {"label": g.label, "tasks": g.tasks, "percent": g.percent, "colours": g.colours}

@@ -19,7 +19,6 @@ from reports.models import (
     ReportingPeriod,
     UnitReport,
 )
-from reports.services import DUE_DAYS_AFTER_END, quarter_dates
 from tasks.models import (
     Indicator,
     IndicatorAllocation,
@@ -32,6 +31,7 @@ from tasks.models import (
     TaskParticipant,
     WorkPlan,
 )
+from tasks.services import DUE_DAYS_AFTER_END, quarter_dates
 
 
 @dataclass

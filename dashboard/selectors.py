@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from departments.models import Unit
 from history.models import Event
-from reports.models import Contribution, EntryState, ReportEntry
-from reports.selectors import SubmissionGrid, submission_grid
+from reports.models import EntryState, ReportEntry
+from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
 from tasks.models import IndicatorAllocation, IndicatorKind, Instruction, KeyTask, WorkPlan
 from tasks.selectors import TaskState, task_states
 from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER, Colour, time_progress
@@ -136,7 +136,6 @@ def build_dashboard(
     )
 
     sections: dict[int, GroupFigure] = {}
-    departments: dict[int, GroupFigure] = {}
     for s in states:
         section = s.task.section
         group = sections.setdefault(
@@ -148,18 +147,8 @@ def build_dashboard(
             ),
         )
         _add(group, s)
-        for lead in s.task.leads.all():
-            dept = departments.setdefault(
-                lead.unit_id,
-                GroupFigure(
-                    lead.unit.sort_order,
-                    lead.unit.name,
-                    f"{task_list}?year={plan.year}&lead={lead.unit_id}",
-                ),
-            )
-            _add(dept, s)
 
-    indicators = []
+    indicators: list[dict[str, Any]] = []
     for s in states:
         for i in s.indicators:
             ind = i.indicator
@@ -206,13 +195,32 @@ def build_dashboard(
         colour_counts=colour_counts,
         lagging=lagging[:10],
         by_section=sorted(sections.values(), key=lambda g: g.key),
-        by_department=sorted(departments.values(), key=lambda g: g.key),
+        by_department=department_figures(states, year=plan.year),
         indicators=indicators,
         grid=grid,
         ranking=ranking,
         recent=recent,
         open_instructions=open_instructions,
     )
+
+
+def department_figures(states: list[TaskState], *, year: int) -> list[GroupFigure]:
+    """Completion of the tasks per lead department, in the departments' order (a task with two
+    leads counts for both); each links to that department's tasks of the plan year."""
+    task_list = reverse("tasks:task_list")
+    departments: dict[int, GroupFigure] = {}
+    for s in states:
+        for lead in s.task.leads.all():
+            dept = departments.setdefault(
+                lead.unit_id,
+                GroupFigure(
+                    lead.unit.sort_order,
+                    lead.unit.name,
+                    f"{task_list}?year={year}&lead={lead.unit_id}",
+                ),
+            )
+            _add(dept, s)
+    return sorted(departments.values(), key=lambda g: g.key)
 
 
 def _add(group: GroupFigure, state: TaskState) -> None:
@@ -235,14 +243,7 @@ def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
             "unit_id", "indicator_id", "target"
         )
     }
-    approved: dict[tuple[int, int], Decimal] = {
-        (c["entry__report__unit_id"], c["indicator_id"]): c["total"]
-        for c in Contribution.objects.filter(
-            entry__report__period__plan=plan, entry__state=EntryState.APPROVED
-        )
-        .values("entry__report__unit_id", "indicator_id")
-        .annotate(total=Sum("value"))
-    }
+    approved = approved_contributions(by=("unit", "indicator"), plan=plan)
     entry_counts = {
         row["report__unit_id"]: row
         for row in ReportEntry.objects.filter(report__period__plan=plan)

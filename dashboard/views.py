@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dashboard.selectors import build_dashboard
 from departments.models import REPORTING_KINDS, Unit, UnitKind
 from reports.selectors import GRID_LABELS
-from tasks.selectors import plan_current
+from tasks.selectors import plan_for_year_param
 from unionplan import clock, policies
+
+if TYPE_CHECKING:
+    from departments.http import SignedInHttpRequest
 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInHttpRequest) -> HttpResponse:
     """Whole plan for leaders and admins; a department's tasks or a unit's part on request.
 
     Staff open their department's view by default; reporters only ever see their own unit's.
     """
     user = request.user
-    visible = policies.plans_visible_to(user)
-    year = request.GET.get("year", "")
-    if year and not re.fullmatch(r"[0-9]{4}", year):
-        raise Http404("年度应为四位数字，如 2024。")
-    plan = policies.access_plan_by_year(user, int(year)) if year else plan_current(visible)
+    plan = plan_for_year_param(user, request.GET.get("year"))
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     tasks = policies.tasks_visible_to(user).filter(plan=plan)
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "can_remind": can_remind,
         "legend": GRID_LABELS.items(),
         "charts": data.charts(),
-        "plans": visible.order_by("-year"),
+        "plans": policies.plans_visible_to(user).order_by("-year"),
         "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
         "is_reporter": is_reporter,
         "scoped": bool(lead or unit),

@@ -3,38 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
-from departments.models import ApiToken, Unit, User
-from departments.services import UNIT_FIELDS, unit_create, unit_update, user_check_role_unit
-
-
-@admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    """Units are added and changed through the services, so they join and leave tasks as in code."""
-
-    list_display = ["name", "short_name", "kind", "parent", "sort_order", "is_active"]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["name", "short_name"]
-    list_select_related = ["parent"]
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        from history.recording import Source
-
-        data = {f: form.cleaned_data[f] for f in UNIT_FIELDS if f in form.cleaned_data}
-        if change:
-            changed = {f: data[f] for f in form.changed_data if f in data}
-            saved = unit_update(unit=obj, user=request.user, source=Source.ADMIN, **changed)
-        else:
-            saved = unit_create(**data, user=request.user, source=Source.ADMIN)
-        # The admin goes on with ``obj`` (change message, redirect): make it the saved row.
-        obj.pk = saved.pk
-        obj._state.adding = False
+from departments.models import ApiToken, User
+from departments.services import user_check_role_unit
 
 
 class UserRoleUnitMixin(ModelForm):
     """Admin forms check the same role/unit rule as the service that creates people."""
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns; the stubs allow None
         if "role" in data:
             try:
                 user_check_role_unit(role=data["role"], unit=data.get("unit"))

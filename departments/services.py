@@ -1,4 +1,5 @@
-"""Writes to units and people."""
+"""Writes to units and people. Adding a unit to the plan's tasks is the plan's business
+(tasks.services.unit_create / unit_update)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.db import transaction
 
 from departments import reference
 from departments.models import REPORTING_KINDS, ApiToken, Role, Unit, UnitKind, User
+from history.recording import Source
+from history.services import action_record
 
 
 def units_ensure_reference() -> list[Unit]:
@@ -35,103 +38,6 @@ def units_ensure_reference() -> list[Unit]:
             )
             units.append(unit)
     return units
-
-
-def unit_create(
-    *,
-    name: str,
-    kind: str,
-    parent: Unit | None = None,
-    short_name: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-    user: User | None = None,
-    source: str = "system",
-) -> Unit:
-    """Add a unit; it joins every task whose participants name its whole group (e.g. 行业工会)."""
-    from history.recording import recording
-
-    with transaction.atomic(), recording(actor=user, source=source):
-        unit = Unit.objects.create(
-            name=name,
-            kind=kind,
-            parent=parent,
-            short_name=short_name,
-            sort_order=sort_order,
-            is_active=is_active,
-        )
-        if unit.is_active:
-            _unit_join_groups(unit)
-    return unit
-
-
-UNIT_FIELDS = ("name", "short_name", "kind", "parent", "sort_order", "is_active")
-
-
-def unit_update(*, unit: Unit, user: User | None, source: str = "admin", **changes: object) -> Unit:
-    """Change a unit; a new kind or (de)activation leaves and joins the tasks naming its group."""
-    from history.recording import recording
-
-    unknown = set(changes) - set(UNIT_FIELDS)
-    if unknown:
-        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
-    with transaction.atomic(), recording(actor=user, source=source):
-        current = Unit.objects.select_for_update().get(pk=unit.pk)
-        was_in_groups = current.is_active
-        old_kind = current.kind
-        for field, value in changes.items():
-            setattr(current, field, value)
-        current.full_clean(validate_unique=True)
-        current.save()
-        now_in_groups = current.is_active
-        if was_in_groups and (not now_in_groups or current.kind != old_kind):
-            _unit_leave_groups(current, kind=old_kind)
-        if now_in_groups and (not was_in_groups or current.kind != old_kind):
-            _unit_join_groups(current)
-    return current
-
-
-def _group_names(kind: str) -> list[str]:
-    return [g for g, k in reference.PARTICIPANT_GROUPS.items() if k == kind]
-
-
-def _unit_join_groups(unit: Unit) -> None:
-    # Only plans still in use gain a unit: an archived plan keeps the participants it had.
-    from history.models import record_related_change
-    from tasks.models import KeyTask, PlanStatus, TaskParticipant
-
-    task_groups = (
-        TaskParticipant.objects.filter(group__in=_group_names(unit.kind))
-        .exclude(task__plan__status=PlanStatus.ARCHIVED)
-        .exclude(task__participants__unit=unit)
-        .values_list("task_id", "group")
-        .distinct()
-    )
-    joined = dict(task_groups)
-    TaskParticipant.objects.bulk_create(
-        [
-            TaskParticipant(task_id=task_id, unit=unit, group=group)
-            for task_id, group in joined.items()
-        ],
-        ignore_conflicts=True,
-    )
-    for task in KeyTask.objects.filter(pk__in=joined):
-        record_related_change(task=task, label="参与单位", old=[], new=[f"新增{unit.name}"])
-
-
-def _unit_leave_groups(unit: Unit, *, kind: str) -> None:
-    # Only the participations that came from a group of the old kind go; a task naming the unit
-    # itself (group "") keeps it.
-    from history.models import record_related_change
-    from tasks.models import KeyTask, PlanStatus, TaskParticipant
-
-    rows = TaskParticipant.objects.filter(unit=unit, group__in=_group_names(kind)).exclude(
-        task__plan__status=PlanStatus.ARCHIVED
-    )
-    left = list(rows.values_list("task_id", flat=True))
-    rows.delete()
-    for task in KeyTask.objects.filter(pk__in=left):
-        record_related_change(task=task, label="参与单位", old=[unit.name], new=[])
 
 
 def user_check_role_unit(*, role: str, unit: Unit | None) -> None:
@@ -181,7 +87,13 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if len(name) > 60:
         raise ValidationError({"name": "名称不超过 60 个字。"})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=token_hash(raw))
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=raw[:10], key_hash=token_hash(raw)
+        )
+        action_record(
+            actor=user, source=Source.WEB, verb="创建令牌", summary=f"{name}（{token.prefix}…）"
+        )
     return token, raw
 
 
@@ -193,6 +105,13 @@ def token_revoke(*, token: ApiToken, user: User) -> ApiToken:
     if token.user_id != user.pk:
         raise PermissionDenied("只能撤销自己的令牌。")
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            action_record(
+                actor=user,
+                source=Source.WEB,
+                verb="撤销令牌",
+                summary=f"{token.name}（{token.prefix}…）",
+            )
     return token

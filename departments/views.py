@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from departments.models import ApiToken
 from departments.services import token_create, token_revoke
 
+if TYPE_CHECKING:
+    from departments.http import SignedInHttpRequest
+
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: SignedInHttpRequest) -> HttpResponse:
     """Create, name and revoke one's own API tokens; a new token is shown once."""
     new_token = None
     errors: list[str] = []
@@ -30,7 +35,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the person's tokens."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token_revoke(token=token, user=request.user)

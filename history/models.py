@@ -1,10 +1,13 @@
-"""Events of the full history (全程留痕) and the base class of models whose changes they record."""
+"""The full history (全程留痕): actions (one per thing a person or the system did, with its verb),
+the events under them (one per changed object, with each field's old → new value), and the base
+class of models whose changes are recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -13,14 +16,83 @@ from django.utils import timezone
 from history.recording import SOURCE_LABELS, current_recorder
 
 
-class EventAction(models.TextChoices):
+class EventKind(models.TextChoices):
     CREATE = "create", "新建"
     UPDATE = "update", "修改"
     DELETE = "delete", "删除"
 
 
+class Action(models.Model):
+    """One thing done (提交报表, 退回, 催报, 登录…): who, when, through which channel; the field
+    changes it made are its events."""
+
+    verb = models.CharField("操作", max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
+    source = models.CharField("途径", max_length=20)
+    summary = models.CharField("摘要", max_length=300, blank=True)
+    task = models.ForeignKey(
+        "tasks.KeyTask",
+        verbose_name="重点工作",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    plan = models.ForeignKey(
+        "tasks.WorkPlan",
+        verbose_name="工作要点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    report = models.ForeignKey(
+        "reports.UnitReport",
+        verbose_name="单位报表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.verb}"
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, self.source)
+
+
+def actor_display_name(actor: Any) -> str:
+    """How the record names an actor: the person's display name, or 系统 for system work."""
+    return actor.display_name if actor is not None else "系统"
+
+
 class Event(models.Model):
-    """One recorded change: who, when, through which channel, and each field's old → new value."""
+    """One recorded change under an action: the object and each field's old → new value."""
+
+    action = models.ForeignKey(
+        Action,
+        verbose_name="操作",
+        null=True,  # events recorded before actions existed stand alone
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
 
     task = models.ForeignKey(
         "tasks.KeyTask",
@@ -56,7 +128,7 @@ class Event(models.Model):
     )
     actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
     source = models.CharField("途径", max_length=20)
-    action = models.CharField("动作", max_length=20, choices=EventAction.choices)
+    kind = models.CharField("动作", max_length=20, choices=EventKind.choices)
     object_type = models.CharField("对象类型", max_length=40)
     object_label = models.CharField("对象类别", max_length=40)
     object_id = models.CharField("对象编号", max_length=40)
@@ -71,7 +143,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["task", "-created_at"], name="event_task_time")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_kind_display()}"
 
     @property
     def source_label(self) -> str:
@@ -96,17 +168,30 @@ def display_value(value: Any) -> str:
 
 
 def record_event(
-    *, obj: models.Model, action: str, changes: list[list[str]], **scope: int | None
+    *, obj: models.Model, kind: str, changes: list[list[str]], **scope: int | None
 ) -> Event:
-    """Write one event for ``obj`` in the open recording scope (scope: task_id, report_id…)."""
+    """Write one event for ``obj`` under the open scope's action (scope: task_id, report_id…).
+
+    The scope's first event creates its action, which takes the event's scope as its own."""
     recorder = current_recorder()
-    actor = recorder.actor
+    action = recorder.action
+    if action is None:
+        action = Action.objects.create(
+            verb=recorder.verb,
+            actor=recorder.actor,
+            actor_name=actor_display_name(recorder.actor),
+            source=recorder.source,
+            summary=recorder.summary[:300],
+            **(recorder.scope or scope),
+        )
+        recorder.action = action
     return Event.objects.create(
         **scope,
-        actor=actor,
-        actor_name=(actor.display_name if actor is not None else "系统"),
-        source=recorder.source,
         action=action,
+        actor_id=action.actor_id,
+        actor_name=action.actor_name,
+        source=action.source,
+        kind=kind,
         object_type=obj._meta.label_lower,
         object_label=str(obj._meta.verbose_name),
         object_id=str(obj.pk),
@@ -142,7 +227,7 @@ class AuditedModel(models.Model):
         if adding or changes:
             record_event(
                 obj=self,
-                action=EventAction.CREATE if adding else EventAction.UPDATE,
+                kind=EventKind.CREATE if adding else EventKind.UPDATE,
                 changes=changes,
                 **self.audit_scope(),
             )
@@ -152,16 +237,18 @@ class AuditedModel(models.Model):
         scope = self.audit_scope()
         before = self._audit_snapshot()
         changes = [
-            [str(self._meta.get_field(n).verbose_name), self._audit_display(n, v), "（删除）"]
+            [str(self._audit_field(n).verbose_name), self._audit_display(n, v), "（删除）"]
             for n, v in before.items()
             if v not in (None, "")
         ]
-        record_event(obj=self, action=EventAction.DELETE, changes=changes, **scope)
+        record_event(obj=self, kind=EventKind.DELETE, changes=changes, **scope)
         return super().delete(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> AuditedModel:
-        instance = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> AuditedModel:
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._audit_loaded = instance._audit_snapshot()
         return instance
 
@@ -169,19 +256,24 @@ class AuditedModel(models.Model):
         """The timelines this object's events belong to: task_id, plan_id and/or report_id."""
         return {}
 
+    def _audit_field(self, name: str) -> models.Field[Any, Any]:
+        # Audited names are this model's own columns, never reverse relations.
+        return cast("models.Field[Any, Any]", self._meta.get_field(name))
+
     def _audit_snapshot(self) -> dict[str, Any]:
         snapshot = {}
         deferred = self.get_deferred_fields()  # e.g. rows Django loads only to cascade a delete
         for name in self.audit_fields:
-            field = self._meta.get_field(name)
+            field = self._audit_field(name)
             if field.attname not in deferred:
                 snapshot[name] = field.value_from_object(self)
         return snapshot
 
     def _audit_display(self, name: str, raw: Any) -> str:
-        field = self._meta.get_field(name)
+        field = self._audit_field(name)
         if field.is_relation and raw is not None:
-            related = field.related_model._default_manager.filter(pk=raw).first()
+            related_model = cast("type[models.Model]", field.related_model)  # set on a relation
+            related = related_model._default_manager.filter(pk=raw).first()
             return str(related) if related is not None else str(raw)
         if field.choices:
             return str(dict(field.flatchoices).get(raw, raw))
@@ -196,7 +288,7 @@ class AuditedModel(models.Model):
             ):
                 continue  # a new row: only what was actually filled in is worth reading
             if old != new:
-                label = str(self._meta.get_field(name).verbose_name)
+                label = str(self._audit_field(name).verbose_name)
                 old_text = self._audit_display(name, old) if name in before else "（空）"
                 changes.append([label, old_text, self._audit_display(name, new)])
         return changes
@@ -206,7 +298,7 @@ def record_related_change(*, task: Any, label: str, old: list[str], new: list[st
     """Record a change of a task's related rows (leads, participants) as one task event."""
     return record_event(
         obj=task,
-        action=EventAction.UPDATE,
+        kind=EventKind.UPDATE,
         changes=[[label, display_value(old), display_value(new)]],
         task_id=task.pk,
         plan_id=task.plan_id,

@@ -29,7 +29,10 @@ class NotificationViewSet(
     policy_actions = {"read": "notification.view"}
 
     def get_queryset(self) -> QuerySet[Notification]:
-        rows = Notification.objects.filter(user_id=getattr(self.request.user, "pk", None))
+        user_id = self.request.user.pk  # None for an anonymous request, which has no notifications
+        rows = Notification.objects.none()
+        if user_id is not None:
+            rows = Notification.objects.filter(user_id=user_id)
         if self.request.query_params.get("unread") in {"true", "1"}:
             rows = rows.filter(read_at__isnull=True)
         return rows

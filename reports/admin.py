@@ -25,7 +25,8 @@ class PeriodReopeningForm(forms.ModelForm):
         fields = ["unit", "until", "reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns; the stubs allow None
         if self.has_changed() and not data.get("DELETE") and data.get("unit") and data.get("until"):
             try:
                 period_reopen_check(

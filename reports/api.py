@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.urls import reverse
@@ -29,10 +30,11 @@ from reports.serializers import (
     SubmissionGridSerializer,
     UnitReportSerializer,
 )
-from tasks.api import conflict_response, service_errors
-from tasks.selectors import plan_current
-from tasks.services import ConflictError
 from unionplan import clock, policies
+from unionplan.api import plan_for_year_query
+
+if TYPE_CHECKING:
+    from departments.http import SignedInRequest
 
 
 class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
@@ -70,7 +72,7 @@ class UnitReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReportOpenSerializer, responses={200: UnitReportSerializer})
     @action(detail=False, methods=["post"])
-    def open(self, request: Request) -> Response:
+    def open(self, request: SignedInRequest) -> Response:
         """Open (create if needed) the caller's unit report for a period."""
         serializer = ReportOpenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -85,13 +87,10 @@ class UnitReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={200: UnitReportSerializer})
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: SignedInRequest, pk: str | None = None) -> Response:
         """Submit every draft or returned entry; 400 lists what is missing."""
         report = self.get_object()
-        try:
-            services.report_submit(report=report, user=request.user, source=Source.API)
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
+        services.report_submit(report=report, user=request.user, source=Source.API)
         report.refresh_from_db()
         return Response(UnitReportSerializer(report).data)
 
@@ -130,6 +129,7 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         "return_": "entry.view",
         "attachments": "entry.view",
     }
+    conflict_serializer_class = ReportEntrySerializer  # a stale save or review: 409 with the entry
     filterset_fields = ["report", "task", "state", "report__period"]
 
     def get_queryset(self) -> QuerySet[ReportEntry]:
@@ -145,53 +145,43 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: ReportEntrySerializer, 409: OpenApiResponse(description="版本过期")},
     )
     @action(detail=True, methods=["post"])
-    def save(self, request: Request, pk: str | None = None) -> Response:
+    def save(self, request: SignedInRequest, pk: str | None = None) -> Response:
         """Save a draft (or returned) entry: narrative and indicator contributions."""
         entry = self.get_object()
         serializer = EntryInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            saved = services.entry_save(
-                entry=entry,
-                user=request.user,
-                data=serializer.to_input(),
-                expected_version=serializer.validated_data["version"],
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
-        except ConflictError as conflict:
-            return conflict_response(conflict, ReportEntrySerializer(conflict.current).data)
+        saved = services.entry_save(
+            entry=entry,
+            user=request.user,
+            data=serializer.to_input(),
+            expected_version=serializer.validated_data["version"],
+            source=Source.API,
+        )
         return Response(ReportEntrySerializer(saved).data)
 
-    def _review(self, request: Request, *, approve: bool) -> Response:
+    def _review(self, request: SignedInRequest, *, approve: bool) -> Response:
         entry = self.get_object()
         serializer = ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            reviewed = services.entry_review(
-                entry=entry,
-                user=request.user,
-                approve=approve,
-                reason=serializer.validated_data["reason"],
-                expected_version=serializer.validated_data["version"],
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
-        except ConflictError as conflict:
-            return conflict_response(conflict, ReportEntrySerializer(conflict.current).data)
+        reviewed = services.entry_review(
+            entry=entry,
+            user=request.user,
+            approve=approve,
+            reason=serializer.validated_data["reason"],
+            expected_version=serializer.validated_data["version"],
+            source=Source.API,
+        )
         return Response(ReportEntrySerializer(reviewed).data)
 
     @extend_schema(request=ReviewInputSerializer, responses={200: ReportEntrySerializer})
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(self, request: SignedInRequest, pk: str | None = None) -> Response:
         """The lead department approves a submitted entry."""
         return self._review(request, approve=True)
 
     @extend_schema(request=ReviewInputSerializer, responses={200: ReportEntrySerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request: Request, pk: str | None = None) -> Response:
+    def return_(self, request: SignedInRequest, pk: str | None = None) -> Response:
         """The lead department returns a submitted entry with a reason."""
         return self._review(request, approve=False)
 
@@ -201,7 +191,7 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         description="批量通过：每项带各自的版本号；某项冲突或无权审核时单独报告，其余照常通过。",
     )
     @action(detail=False, methods=["post"], url_path="batch-approve", url_name="batch-approve")
-    def batch_approve(self, request: Request) -> Response:
+    def batch_approve(self, request: SignedInRequest) -> Response:
         """The lead department approves several submitted entries, each with its version."""
         if not policies.can(request.user, "review.list"):
             raise exceptions.PermissionDenied("只有部室工作人员可以审核单位报表。")
@@ -264,22 +254,19 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
         pagination_class=None,
     )
-    def attachments(self, request: Request, pk: str | None = None) -> Response:
+    def attachments(self, request: SignedInRequest, pk: str | None = None) -> Response:
         """List or upload evidence files of an entry."""
         entry = self.get_object()
         if request.method == "GET":
             return Response(AttachmentSerializer(entry.attachments.all(), many=True).data)
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            attachment = services.attachment_add(
-                entry=entry,
-                user=request.user,
-                upload=serializer.validated_data["file"],
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
+        attachment = services.attachment_add(
+            entry=entry,
+            user=request.user,
+            upload=serializer.validated_data["file"],
+            source=Source.API,
+        )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -318,11 +305,7 @@ class SubmissionGridView(APIView):
     def get(self, request: Request) -> Response:
         if not policies.can(request.user, "grid.view"):
             raise exceptions.PermissionDenied("报送情况仅对部室工作人员和领导开放。")
-        year = request.query_params.get("year", "")
-        visible = policies.plans_visible_to(request.user)
-        plan = visible.filter(year=int(year)).first() if year.isdigit() else plan_current(visible)
-        if plan is None:
-            raise exceptions.NotFound("没有该年度的工作要点。")
+        plan = plan_for_year_query(request, lenient=True)
         grid = selectors.submission_grid(plan, clock.today())
         data = {
             "year": plan.year,
@@ -397,17 +380,14 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ).select_related("period__plan", "department")
 
     @extend_schema(request=ReportJobInputSerializer, responses={202: ReportJobSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: SignedInRequest) -> Response:
         serializer = ReportJobInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            job = services.report_job_request(
-                period=serializer.validated_data["period"],
-                user=request.user,
-                department=serializer.validated_data.get("department"),
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
+        job = services.report_job_request(
+            period=serializer.validated_data["period"],
+            user=request.user,
+            department=serializer.validated_data.get("department"),
+        )
         data = ReportJobSerializer(job).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import BinaryIO
+from typing import IO
 
 # Allowed evidence kinds: content type and a Chinese label.
 ALLOWED = {
@@ -20,7 +20,7 @@ ALLOWED = {
 ALLOWED_LABELS = "图片（PNG、JPEG、GIF、WebP）、PDF、Word、Excel"
 
 
-def sniff(file: BinaryIO) -> str | None:
+def sniff(file: IO[bytes]) -> str | None:
     """The content type of an allowed evidence file, or None for anything else."""
     file.seek(0)
     head = file.read(16)
@@ -42,7 +42,7 @@ def sniff(file: BinaryIO) -> str | None:
     return None
 
 
-def _office_open_xml(file: BinaryIO) -> str | None:
+def _office_open_xml(file: IO[bytes]) -> str | None:
     try:
         data = file.read()
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
@@ -21,19 +23,8 @@ from reports.models import (
     ReportingPeriod,
     UnitReport,
 )
-from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, WorkPlan
-
-
-def period_current(plan: WorkPlan, today: dt.date) -> ReportingPeriod | None:
-    """The period being reported on today: the one containing today, else the nearest before."""
-    periods = list(plan.periods.order_by("kind", "start_date"))
-    if not periods:
-        return None
-    for period in periods:
-        if period.start_date <= today <= period.end_date:
-            return period
-    earlier = [p for p in periods if p.start_date <= today]
-    return earlier[-1] if earlier else periods[0]
+from tasks import selectors as tasks_selectors
+from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, KeyTask, WorkPlan
 
 
 def period_reopening_for(
@@ -109,6 +100,43 @@ def report_with_entries(report_id: int) -> UnitReport:
     )
 
 
+ContributionKey = Literal["unit", "indicator", "period"]
+
+_CONTRIBUTION_FIELDS: dict[str, str] = {
+    "unit": "entry__report__unit_id",
+    "indicator": "indicator_id",
+    "period": "entry__report__period_id",
+}
+
+
+def approved_contributions(
+    *,
+    by: tuple[ContributionKey, ...],
+    plan: WorkPlan | None = None,
+    period: ReportingPeriod | None = None,
+    unit: Unit | None = None,
+    indicator_ids: Iterable[int] | None = None,
+    tasks: QuerySet[KeyTask] | None = None,
+) -> dict[tuple[int, ...], Decimal]:
+    """Units' approved contributions summed per ``by`` (keys in that order), in one query."""
+    rows = Contribution.objects.filter(entry__state=EntryState.APPROVED)
+    if plan is not None:
+        rows = rows.filter(entry__report__period__plan=plan)
+    if period is not None:
+        rows = rows.filter(entry__report__period=period)
+    if unit is not None:
+        rows = rows.filter(entry__report__unit=unit)
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    if tasks is not None:
+        rows = rows.filter(indicator__task__in=tasks)
+    fields = [_CONTRIBUTION_FIELDS[key] for key in by]
+    return {
+        tuple(row[f] for f in fields): row["total"]
+        for row in rows.values(*fields).annotate(total=Sum("value"))
+    }
+
+
 @dataclass
 class EntryView:
     """An entry as a page shows it: with its indicators, the unit's figures and targets."""
@@ -128,14 +156,8 @@ def entry_views(report: UnitReport, *, entries: list[ReportEntry] | None = None)
             unit=report.unit, indicator_id__in=indicator_ids
         )
     }
-    so_far = dict(
-        Contribution.objects.filter(
-            entry__report__unit=report.unit,
-            entry__state=EntryState.APPROVED,
-            indicator_id__in=indicator_ids,
-        )
-        .values_list("indicator_id")
-        .annotate(total=Sum("value"))
+    so_far = approved_contributions(
+        by=("indicator",), unit=report.unit, indicator_ids=indicator_ids
     )
     views = []
     for entry in entries:
@@ -145,13 +167,13 @@ def entry_views(report: UnitReport, *, entries: list[ReportEntry] | None = None)
                 "indicator": ind,
                 "value": values.get(ind.pk),
                 "allocated": allocations.get(ind.pk),
-                "approved_so_far": so_far.get(ind.pk),
+                "approved_so_far": so_far.get((ind.pk,)),
             }
             for ind in entry.task.indicators.all()
             if ind.kind in (IndicatorKind.COUNT, IndicatorKind.RATE)
         ]
         views.append(EntryView(entry=entry, indicators=indicators))
-    order = {
+    order: dict[str, int] = {
         EntryState.RETURNED: 0,
         EntryState.DRAFT: 1,
         EntryState.SUBMITTED: 2,
@@ -223,7 +245,7 @@ class OverdueUnits:
     days_overdue: int
 
 
-def reminders_last(plan: WorkPlan) -> dict[tuple[int, int], dict[str, Any]]:
+def reminders_last(plan: WorkPlan) -> dict[tuple[int, int], Mapping[str, Any]]:
     """The last manual 催报 of each (unit, period) of a plan, in one query."""
     rows = (
         Reminder.objects.filter(period__plan=plan, kind=ReminderKind.MANUAL, unit__isnull=False)
@@ -354,7 +376,7 @@ def report_period_to_open(*, plan: WorkPlan, unit: Unit, today: dt.date) -> Repo
     due = reports_due_for_unit(plan=plan, unit=unit, today=today)
     if due:
         return due[0].period
-    current = period_current(plan, today)
+    current = tasks_selectors.period_current(plan, today)
     if current is None:
         return None
     earlier = plan.periods.filter(
@@ -520,7 +542,8 @@ def report_events_for(user: Any, report: UnitReport, *, limit: int = 100) -> lis
     """The 报表留痕 timeline of a report, limited by the policy to what its reader may see."""
     from unionplan import policies
 
-    return list(policies.report_events_visible_to(user, report).select_related("actor")[:limit])
+    events = policies.report_events_visible_to(user, report)
+    return list(events.select_related("actor", "action")[:limit])
 
 
 def entries_for_review_by_ids(user: Any, entry_ids: list[int]) -> list[ReportEntry]:

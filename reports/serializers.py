@@ -131,7 +131,8 @@ class GridCellSerializer(serializers.Serializer):
     unit_name = serializers.CharField()
     period = serializers.IntegerField()
     state = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class; only the stubs see Field.label here.
+    label = serializers.CharField()  # type: ignore[assignment]
     late = serializers.BooleanField()
     report = serializers.IntegerField(allow_null=True)
 

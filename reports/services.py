@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,15 +18,14 @@ from django.utils import timezone
 
 from departments.models import REPORTING_KINDS, Role, Unit, User, kind_order
 from history.recording import Source, recording
+from history.services import action_record
 from notifications.services import notify
 from reports.filetypes import ALLOWED_LABELS, sniff
 from reports.models import (
-    QUARTER_NAMES,
     Attachment,
     Contribution,
     EntryState,
     JobStatus,
-    PeriodKind,
     PeriodReopening,
     Reminder,
     ReminderKind,
@@ -35,45 +34,9 @@ from reports.models import (
     ReportJob,
     UnitReport,
 )
+from tasks.locking import ConflictError, lock_for_update
 from tasks.models import IndicatorKind, KeyTask, PlanStatus, TaskLead, WorkPlan
-from tasks.services import ConflictError
 from unionplan import clock, policies
-
-# Units report within this many days after a period ends (federation's rule: the 10th day).
-DUE_DAYS_AFTER_END = 10
-
-
-def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a quarter."""
-    first_month = 3 * (quarter - 1) + 1
-    last_month = first_month + 2
-    return (
-        dt.date(year, first_month, 1),
-        dt.date(year, last_month, calendar.monthrange(year, last_month)[1]),
-    )
-
-
-def periods_ensure_quarters(*, plan: WorkPlan) -> list[ReportingPeriod]:
-    """Create the plan year's four quarters with default dates; existing ones are left as set."""
-    periods = []
-    with transaction.atomic():
-        for quarter in range(1, 5):
-            start, end = quarter_dates(plan.year, quarter)
-            period, _ = ReportingPeriod.objects.get_or_create(
-                plan=plan,
-                kind=PeriodKind.QUARTER,
-                number=quarter,
-                defaults={
-                    "name": QUARTER_NAMES[quarter],
-                    "start_date": start,
-                    "end_date": end,
-                    "opens_on": start,
-                    "due_date": end + dt.timedelta(days=DUE_DAYS_AFTER_END),
-                },
-            )
-            periods.append(period)
-    return periods
-
 
 # --- unit reports ----------------------------------------------------------------------------
 
@@ -102,7 +65,7 @@ def report_open(*, unit: Unit, period: ReportingPeriod, user: User) -> UnitRepor
     """The unit's report for the period, with an entry for every task the unit takes part in."""
     if not policies.can(user, "report.edit_unit", unit):
         raise PermissionDenied("只有本单位的填报员可以填报本单位报表。")
-    with transaction.atomic(), recording(actor=user, source=Source.WEB):
+    with transaction.atomic(), recording(actor=user, source=Source.WEB, verb="打开报表"):
         report = UnitReport.objects.filter(unit=unit, period=period).first()
         if report is None:
             report = _report_create_or_get(unit=unit, period=period)
@@ -169,18 +132,16 @@ def entry_save(
         errors["not_applicable_reason"] = f"不涉及原因不超过 {NOT_APPLICABLE_REASON_MAX} 个字。"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), recording(actor=user, source=source):
-        current = ReportEntry.objects.select_for_update().get(pk=entry.pk)
-        if current.version != expected_version:
-            raise ConflictError(
-                current=current,
-                message="该条目已在别处被修改或提交，您填写的内容未保存，请刷新后再填。",
-            )
+    with transaction.atomic(), recording(actor=user, source=source, verb="暂存"):
+        current = lock_for_update(
+            ReportEntry.objects.filter(pk=entry.pk),
+            expected_version=expected_version,
+            message="该条目已在别处被修改或提交，您填写的内容未保存，请刷新后再填。",
+        )
         current.narrative = data.narrative.strip()
         current.not_applicable = data.not_applicable
         current.not_applicable_reason = data.not_applicable_reason.strip()
         current.saved_at = timezone.now()
-        current.version += 1
         current.save()
         existing = {c.indicator_id: c for c in current.contributions.all()}
         for indicator_id, value in data.contributions.items():
@@ -200,7 +161,9 @@ def attachment_add(
 ) -> Attachment:
     """Attach evidence to an entry: allowed kinds by content, size and count limits."""
     _require_editable(entry, user)
-    if upload.size > settings.UNIONPLAN_ATTACHMENT_MAX_BYTES:
+    # An upload parsed from a request always has a name and a size; Django types both optional.
+    name, size = upload.name or "", upload.size or 0
+    if size > settings.UNIONPLAN_ATTACHMENT_MAX_BYTES:
         limit = settings.UNIONPLAN_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"file": f"文件“{upload.name}”超过 {limit} MB，请压缩后再上传。"})
     if entry.attachments.count() >= settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY:
@@ -215,7 +178,7 @@ def attachment_add(
                 "系统按文件内容而非扩展名判断。"
             }
         )
-    with transaction.atomic(), recording(actor=user, source=source):
+    with transaction.atomic(), recording(actor=user, source=source, verb="上传佐证"):
         # Parallel uploads each counted 9 and all went in: counting under the entry's row lock
         # makes them take turns, so the limit holds.
         locked = ReportEntry.objects.select_for_update().get(pk=entry.pk)
@@ -226,12 +189,12 @@ def attachment_add(
             raise ValidationError({"file": f"每个条目最多上传 {limit} 个佐证材料。"})
         attachment = Attachment(
             entry=entry,
-            original_name=upload.name[:200],
+            original_name=name[:200],
             content_type=content_type,
-            size=upload.size,
+            size=size,
             uploaded_by=user,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(name, upload, save=False)
         try:
             attachment.save()
         except Exception:
@@ -243,8 +206,8 @@ def attachment_add(
 def attachment_remove(*, attachment: Attachment, user: User, source: str = Source.WEB) -> None:
     """Remove evidence from an entry that can still be edited."""
     _require_editable(attachment.entry, user)
-    with transaction.atomic(), recording(actor=user, source=source):
-        name = attachment.file.name
+    with transaction.atomic(), recording(actor=user, source=source, verb="删除佐证"):
+        name = attachment.file.name or ""  # a stored attachment always has its file name
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.storage.delete(name))
 
@@ -287,7 +250,10 @@ def report_submit(*, report: UnitReport, user: User, source: str = Source.WEB) -
         raise ValidationError(
             {"period": f"{report.period.name}已锁定，不能提交；如需补报请联系系统管理员单独开放。"}
         )
-    with transaction.atomic(), recording(actor=user, source=source):
+    with (
+        transaction.atomic(),
+        recording(actor=user, source=source, verb="提交报表", report=report),
+    ):
         report = UnitReport.objects.select_for_update().get(pk=report.pk)
         missing = report_missing(report)
         if missing:
@@ -321,7 +287,7 @@ def _notify_reviewers(report: UnitReport, entries: list[ReportEntry]) -> None:
         per_department[unit_id] = per_department.get(unit_id, 0) + 1
     if not per_department:
         return
-    staff_by_unit: dict[int, list[User]] = {}
+    staff_by_unit: dict[int | None, list[User]] = {}
     for person in User.objects.filter(role=Role.STAFF, unit_id__in=per_department):
         staff_by_unit.setdefault(person.unit_id, []).append(person)
     url = f"{reverse('reports:review_list')}?report={report.pk}"
@@ -356,19 +322,21 @@ def entries_approve(
     """Approve several entries, each (entry, expected version) in its own transaction under the
     rules of entry_review: a conflict or refusal on one is reported and the others go through."""
     result = BatchResult()
-    for entry, version in items:
-        try:
-            approved = entry_review(
-                entry=entry, user=user, approve=True, expected_version=version, source=source
-            )
-        except ConflictError as conflict:
-            result.failed.append((entry, conflict.message))
-        except PermissionDenied as exc:
-            result.failed.append((entry, str(exc) or "无权审核此条目。"))
-        except ValidationError as exc:
-            result.failed.append((entry, "；".join(exc.messages)))
-        else:
-            result.approved.append(approved)
+    # One action for the batch: each approval's transaction writes its events under it.
+    with recording(actor=user, source=source, verb="批量通过", gathers=True):
+        for entry, version in items:
+            try:
+                approved = entry_review(
+                    entry=entry, user=user, approve=True, expected_version=version, source=source
+                )
+            except ConflictError as conflict:
+                result.failed.append((entry, conflict.message))
+            except PermissionDenied as exc:
+                result.failed.append((entry, str(exc) or "无权审核此条目。"))
+            except ValidationError as exc:
+                result.failed.append((entry, "；".join(exc.messages)))
+            else:
+                result.approved.append(approved)
     return result
 
 
@@ -386,20 +354,20 @@ def entry_review(
         raise PermissionDenied("只有该项工作的牵头部室可以审核此条目。")
     if not approve and not reason.strip():
         raise ValidationError({"reason": "退回时请填写退回原因。"})
-    with transaction.atomic(), recording(actor=user, source=source):
-        current = (
-            ReportEntry.objects.select_for_update().select_related("report__unit").get(pk=entry.pk)
+    verb = "通过" if approve else "退回"
+    with transaction.atomic(), recording(actor=user, source=source, verb=verb):
+        current = lock_for_update(
+            ReportEntry.objects.select_related("report__unit").filter(pk=entry.pk),
+            expected_version=expected_version,
+            stale=lambda row: row.state != EntryState.SUBMITTED,
+            message=lambda row: (
+                f"该条目已{row.get_state_display()}（可能已被他人审核），本次操作未保存。"
+            ),
         )
-        if current.version != expected_version or current.state != EntryState.SUBMITTED:
-            raise ConflictError(
-                current=current,
-                message=f"该条目已{current.get_state_display()}（可能已被他人审核），本次操作未保存。",
-            )
         current.state = EntryState.APPROVED if approve else EntryState.RETURNED
         current.return_reason = "" if approve else reason.strip()
         current.reviewed_by = user
         current.reviewed_at = timezone.now()
-        current.version += 1
         current.save()
         if not approve:
             notify(
@@ -494,6 +462,13 @@ def _log_reminder(
             Reminder.objects.create(
                 period=period, unit=unit, kind=kind, sent_on=day, sent_by=user, message=message
             )
+            action_record(
+                actor=user,
+                source=Source.SYSTEM if user is None else Source.WEB,
+                verb="催报",
+                summary=message,
+                plan=period.plan,
+            )
     except IntegrityError:
         return False
     return True
@@ -521,6 +496,14 @@ def reminder_send(*, period: ReportingPeriod, unit: Unit, user: User) -> Reminde
                 sent_on=today,
                 sent_by=user,
                 message=message,
+            )
+            action_record(
+                actor=user,
+                source=Source.WEB,
+                verb="催报",
+                summary=f"{unit.name}：{message}",
+                plan=period.plan,
+                report=UnitReport.objects.filter(period=period, unit=unit).first(),
             )
             notify(
                 users=User.objects.filter(role=Role.REPORTER, unit=unit),
@@ -576,6 +559,13 @@ def period_reopen(
             unit=unit,
             defaults={"until": until, "reason": reason.strip(), "reopened_by": user},
         )
+        action_record(
+            actor=user,
+            source=Source.ADMIN,
+            verb="单独开放",
+            summary=f"{unit.name}{period.name}报表开放至{until:%Y-%m-%d}",
+            plan=period.plan,
+        )
         report = UnitReport.objects.filter(period=period, unit=unit).first()
         url = (
             report.get_absolute_url()
@@ -605,6 +595,14 @@ def report_job_request(
     if department is not None and department.kind != "department":
         raise ValidationError({"department": "请选择一个区总部室。"})
     job = ReportJob.objects.create(period=period, department=department, requested_by=user)
+    action_record(
+        actor=user,
+        source=Source.WEB if user is not None else Source.SYSTEM,
+        verb="生成报表",
+        summary=f"{period.plan.year}年{period.name}推进情况表"
+        + (f"（{department.name}）" if department is not None else ""),
+        plan=period.plan,
+    )
     transaction.on_commit(lambda: report_job_enqueue(job.pk))
     return job
 
@@ -637,7 +635,7 @@ def report_job_run(job_id: int) -> ReportJob:
     job = ReportJob.objects.select_related("period__plan", "department").get(pk=job_id)
     tasks = KeyTask.objects.filter(plan=job.period.plan)
     scope = "全部重点工作"
-    if job.department_id:
+    if job.department is not None:
         tasks = tasks.filter(leads__unit=job.department).distinct()
         scope = f"{job.department.name}牵头的工作"
     content = build_quarterly_workbook(workbook_data(period=job.period, tasks=tasks, scope=scope))
@@ -697,7 +695,7 @@ def report_jobs_sweep(*, stale_after: dt.timedelta) -> int:
     )
     for job_id in stuck:
         ReportJob.objects.filter(pk=job_id).update(status=JobStatus.QUEUED)
-        transaction.on_commit(lambda job_id=job_id: report_job_enqueue(job_id))
+        transaction.on_commit(functools.partial(report_job_enqueue, job_id))
     return len(stuck)
 
 

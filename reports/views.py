@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,15 +22,18 @@ from departments.models import REPORTING_KINDS, Unit
 from reports import selectors, services
 from reports.forms import EntryForm, ReviewForm
 from reports.models import ReportingPeriod, ReportJob
-from reports.selectors import period_current, report_status, report_with_entries
-from tasks.selectors import plan_current, timeline_entries
+from reports.selectors import report_status, report_with_entries
+from tasks.selectors import period_current, plan_current, plan_for_year_param, timeline_entries
 from tasks.services import ConflictError
 from unionplan import clock, policies
+
+if TYPE_CHECKING:
+    from departments.http import SignedInHttpRequest
 
 
 @login_required
 @require_GET
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: SignedInHttpRequest) -> HttpResponse:
     """A reporter's report: the one that is due first (or the chosen period); others go where
     they work."""
     user = request.user
@@ -46,14 +49,16 @@ def workspace(request: HttpRequest) -> HttpResponse:
     periods = list(plan.periods.order_by("kind", "number"))
     period = next((p for p in periods if str(p.pk) == period_id), None)
     if period is None:
-        period = selectors.report_period_to_open(plan=plan, unit=user.unit, today=today)
+        period = selectors.report_period_to_open(
+            plan=plan, unit=policies.unit_of(user), today=today
+        )
     if period is None:
         return render(request, "tasks/plan_empty.html")
-    report = services.report_open(unit=user.unit, period=period, user=user)
+    report = services.report_open(unit=policies.unit_of(user), period=period, user=user)
     return _report_page(request, report.pk, periods=periods)
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: SignedInHttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
@@ -62,7 +67,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _report_page(
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     report_id: int,
     *,
     periods: list[ReportingPeriod] | None = None,
@@ -115,7 +120,7 @@ def _report_page(
         "is_own": is_own,
         "can_edit": can_edit,
         "can_submit": bool(editable),
-        "answered_count": sum(1 for v in editable if v.missing is None),  # type: ignore[attr-defined]
+        "answered_count": sum(1 for v in editable if v.missing is None),  # type: ignore[attr-defined, misc]
         "editable_count": len(editable),
         "previous_narratives": {
             str(v.entry.pk): previous[v.entry.task_id]
@@ -136,7 +141,7 @@ def _report_page(
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """One unit report, as its unit, its reviewers or leaders may see it."""
     report = policies.access_report_by_id(request.user, pk)
     return _report_page(request, report.pk)
@@ -144,7 +149,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_save(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_save(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Save a draft entry (or fix a returned one); the page saves each entry as it is typed
     (JSON), and the plain form posts still work without JavaScript."""
     entry = policies.access_entry_by_id(request.user, pk)
@@ -194,7 +199,7 @@ def entry_save(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{entry.report.get_absolute_url()}#entry-{entry.pk}")
     if as_json:
         errors = {
-            (form[name].label if name in form.fields else "条目"): list(msgs)
+            (form[name].label if name in form.fields else "条目"): [str(m) for m in msgs]
             for name, msgs in form.errors.items()
         }
         message = "；".join(f"{label}：{'；'.join(msgs)}" for label, msgs in errors.items())
@@ -204,7 +209,7 @@ def entry_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Attach evidence files to an entry, several at once; JSON for the page's uploader."""
     entry = policies.access_entry_by_id(request.user, pk)
     uploads = request.FILES.getlist("file")
@@ -238,7 +243,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: SignedInHttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to those who may see its entry (never from a public path)."""
     attachment = policies.access_attachment_by_id(request.user, pk)
     response = FileResponse(
@@ -255,7 +260,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Remove an evidence file from an entry that can still be edited."""
     attachment = policies.access_attachment_by_id(request.user, pk)
     report = attachment.entry.report
@@ -274,7 +279,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_check(request: HttpRequest, pk: int) -> JsonResponse:
+def report_check(request: SignedInHttpRequest, pk: int) -> JsonResponse:
     """Whether the report can be submitted now, and which entries still need something."""
     report = policies.access_report_by_id(request.user, pk)
     if not policies.can(request.user, "report.edit_unit", report.unit):
@@ -291,7 +296,7 @@ def report_check(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Submit the report; the page lists what is missing, as links, when it cannot be submitted."""
     report = policies.access_report_by_id(request.user, pk)
     try:
@@ -312,7 +317,7 @@ REVIEW_PAGE_SIZE = 30
 
 @login_required
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: SignedInHttpRequest) -> HttpResponse:
     """Entries on tasks the user's department leads, filtered, paginated, grouped by report."""
     if not policies.can(request.user, "review.list"):
         raise PermissionDenied("只有部室工作人员可以审核单位报表。")
@@ -332,7 +337,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/review_list.html", context)
 
 
-def _review_next(request: HttpRequest) -> str:
+def _review_next(request: SignedInHttpRequest) -> str:
     # Back to the page the reviewer came from (filters kept); never to another site.
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
@@ -354,7 +359,7 @@ def _batch_items(values: list[str]) -> list[tuple[int, int]]:
 
 @login_required
 @require_POST
-def review_batch(request: HttpRequest) -> HttpResponse:
+def review_batch(request: SignedInHttpRequest) -> HttpResponse:
     """Approve the ticked entries; each keeps its version check, conflicts are named."""
     if not policies.can(request.user, "review.list"):
         raise PermissionDenied("只有部室工作人员可以审核单位报表。")
@@ -381,7 +386,7 @@ def review_batch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+def review_report(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """One unit's report as its reviewer sees it: the entries on the tasks they review."""
     if not policies.can(request.user, "review.list"):
         raise PermissionDenied("只有部室工作人员可以审核单位报表。")
@@ -400,7 +405,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_review(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Approve an entry or return it with a reason."""
     entry = policies.access_entry_by_id(request.user, pk)
     form = ReviewForm(request.POST)
@@ -429,15 +434,11 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def grid(request: HttpRequest) -> HttpResponse:
+def grid(request: SignedInHttpRequest) -> HttpResponse:
     """Units × periods: who reported on time, late, not at all, returned or approved."""
     if not policies.can(request.user, "grid.view"):
         raise PermissionDenied("报送情况仅对部室工作人员和领导开放。")
-    visible = policies.plans_visible_to(request.user)
-    year = request.GET.get("year", "")
-    if year and not re.fullmatch(r"[0-9]{4}", year):
-        raise Http404("年度应为四位数字，如 2024。")
-    plan = policies.access_plan_by_year(request.user, int(year)) if year else plan_current(visible)
+    plan = plan_for_year_param(request.user, request.GET.get("year"))
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     today = clock.today()
@@ -454,7 +455,7 @@ def grid(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest) -> HttpResponse:
+def remind(request: SignedInHttpRequest) -> HttpResponse:
     """Send a reminder (催报) to one unit for one period; back to the page it was sent from."""
     period_id, unit_id = _form_id(request, "period"), _form_id(request, "unit")
     if period_id is None or unit_id is None:
@@ -479,7 +480,7 @@ def remind(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def _form_id(request: HttpRequest, name: str) -> int | None:
+def _form_id(request: SignedInHttpRequest, name: str) -> int | None:
     # A primary key from a form: plain ASCII digits that fit PostgreSQL's integer, else None
     # (int() would take "²" or "１", and a 20-digit number would fail in the database).
     value = request.POST.get(name, "")
@@ -498,7 +499,7 @@ def _jobs_for(user: Any) -> Any:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInHttpRequest) -> HttpResponse:
     """Request the quarterly workbook; earlier workbooks to download again."""
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
@@ -534,7 +535,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """One job's row; htmx polls it until the job is finished."""
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
@@ -544,7 +545,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: SignedInHttpRequest, pk: int) -> FileResponse:
     """Download a finished workbook."""
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
@@ -554,7 +555,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Queue a failed job again."""
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")

@@ -10,9 +10,9 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.models import Contribution, EntryState, ReportingPeriod
-from reports.selectors import submission_grid
+from reports.models import ReportingPeriod
+from reports.selectors import approved_contributions, submission_grid
 from tasks.models import IndicatorKind, KeyTask
 from tasks.selectors import task_states
 from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER
@@ -51,6 +51,8 @@ def workbook_data(
     *, period: ReportingPeriod, tasks: QuerySet[KeyTask], scope: str = "全部重点工作"
 ) -> WorkbookData:
     """Read the plan as it stood at the period's end (or today, if earlier)."""
+    from dashboard.selectors import department_figures  # imported here, as in _unit_rows
+
     plan = period.plan
     cut_off = min(period.end_date, timezone.localdate())
     states = task_states(tasks, cut_off)
@@ -64,16 +66,8 @@ def workbook_data(
         quarters=[p.name for p in periods],
     )
     # Approved unit contributions by indicator and period (one aggregate query).
-    approved: dict[tuple[int, int], Decimal] = {
-        (row["indicator_id"], row["entry__report__period_id"]): row["total"]
-        for row in Contribution.objects.filter(
-            indicator__task__in=tasks, entry__state=EntryState.APPROVED
-        )
-        .values("indicator_id", "entry__report__period_id")
-        .annotate(total=Sum("value"))
-    }
+    approved = approved_contributions(by=("indicator", "period"), tasks=tasks)
     counts = {c: 0 for c in COLOUR_ORDER}
-    departments: dict[int, dict[str, Any]] = {}
     for state in states:
         task = state.task
         counts[state.colour] += 1
@@ -95,20 +89,6 @@ def workbook_data(
                 "next_steps": this.next_steps if this else "",
             }
         )
-        for lead in task.leads.all():
-            dept = departments.setdefault(
-                lead.unit_id,
-                {
-                    "name": lead.unit.name,
-                    "order": lead.unit.sort_order,
-                    "tasks": 0,
-                    "percent_sum": 0,
-                    **{c.value: 0 for c in COLOUR_ORDER},
-                },
-            )
-            dept["tasks"] += 1
-            dept["percent_sum"] += state.percent
-            dept[state.colour] += 1
         own_by_period: dict[int, dict[int, Decimal]] = {}
         for update in task.updates.all():
             for actual in update.actuals.all():
@@ -137,9 +117,17 @@ def workbook_data(
                 }
             )
     data.colour_counts = [(COLOUR_LABELS[c], counts[c]) for c in COLOUR_ORDER]
-    for dept in sorted(departments.values(), key=lambda d: d["order"]):
-        dept["percent"] = round(dept["percent_sum"] / dept["tasks"], 1) / 100
-        data.departments.append(dept)
+    data.departments = [
+        {
+            "name": dept.label,
+            "order": dept.key,
+            "tasks": dept.tasks,
+            "percent_sum": dept.percent_sum,
+            **dept.colours,
+            "percent": dept.percent / 100,
+        }
+        for dept in department_figures(states, year=plan.year)
+    ]
     _unit_rows(data, period, tasks, cut_off)
     return data
 
@@ -157,16 +145,9 @@ def _unit_rows(
         .order_by("number", "indicators__order")
     )
     data.unit_indicators = [f"{n}. {name}" for _, n, name in count_indicators]
-    sums = {
-        (row["entry__report__unit_id"], row["indicator_id"]): row["total"]
-        for row in Contribution.objects.filter(
-            Q(entry__state=EntryState.APPROVED),
-            entry__report__period=period,
-            indicator_id__in=[i for i, _, _ in count_indicators],
-        )
-        .values("entry__report__unit_id", "indicator_id")
-        .annotate(total=Sum("value"))
-    }
+    sums = approved_contributions(
+        by=("unit", "indicator"), period=period, indicator_ids=[i for i, _, _ in count_indicators]
+    )
     for unit in grid.units:
         cell = grid.cells[(unit.pk, period.pk)]
         report = cell["report"]
@@ -246,7 +227,7 @@ def _sheet(wb: Workbook, title: str, headers: list[tuple[str, float]], heading: 
 def build_quarterly_workbook(data: WorkbookData) -> bytes:
     """The workbook as .xlsx bytes: cover, 总表, 量化指标, 分部室, 分街道 and 图表."""
     wb = Workbook()
-    cover = wb.active
+    cover = cast(Worksheet, wb.active)  # a new workbook's one sheet (the stubs allow None)
     cover.title = "封面"
     cover.merge_cells("A1:F1")
     put(cover, 1, 1, data.title, font=Font(name="宋体", size=20, bold=True), alignment=CENTER)
@@ -268,8 +249,8 @@ def build_quarterly_workbook(data: WorkbookData) -> bytes:
         cover.merge_cells(start_row=n, start_column=2, end_row=n, end_column=6)
         put(cover, n, 2, text)
     cover.column_dimensions["A"].width = 12
-    for col in "BCDEF":
-        cover.column_dimensions[col].width = 22
+    for letter in "BCDEF":
+        cover.column_dimensions[letter].width = 22
     cover.page_setup.orientation = "landscape"
     cover.page_setup.paperSize = cover.PAPERSIZE_A4
 

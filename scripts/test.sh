@@ -34,6 +34,10 @@ export REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { echo "ruff format would change files: run .venv/bin/ruff format ."; exit 1; }
+echo "==> mypy"
+.venv/bin/mypy
+echo "==> import contracts (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 echo "==> makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run
 echo "==> pytest"

@@ -1,17 +1,22 @@
 from django.contrib import admin
 
+from departments.models import Unit
 from history.models import record_related_change
+from history.recording import Source
+from history.services import action_record
 from tasks.models import (
     Indicator,
     IndicatorAllocation,
     Instruction,
     KeyTask,
+    PlanStatus,
     ProgressUpdate,
     Section,
     TaskLead,
     TaskParticipant,
     WorkPlan,
 )
+from tasks.services import UNIT_FIELDS, unit_create, unit_update
 
 
 class SectionInline(admin.TabularInline):
@@ -25,6 +30,20 @@ class WorkPlanAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     inlines = [SectionInline]
     readonly_fields = ["source_text", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # WorkPlan is not an audited model; its status (草稿/执行中/已归档) is the one change of
+        # it that says something to users, so it is recorded as an action of its own.
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            old = PlanStatus(form.initial["status"]).label
+            action_record(
+                actor=request.user,
+                source=Source.ADMIN,
+                verb="修改计划状态",
+                summary=f"{obj.year}年：{old} → {obj.get_status_display()}",
+                plan=obj,
+            )
 
 
 class TaskLeadInline(admin.TabularInline):
@@ -118,3 +137,25 @@ class InstructionAdmin(RecordedAdmin):
     list_display = ["task", "author", "created_at", "answered_at"]
     list_select_related = ["task", "author"]
     readonly_fields = ["version"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    """Units are added and changed through the plan's services, so they join and leave the tasks
+    naming their group as in code; registered here, on the plan's side, for that reason."""
+
+    list_display = ["name", "short_name", "kind", "parent", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = {f: form.cleaned_data[f] for f in UNIT_FIELDS if f in form.cleaned_data}
+        if change:
+            changed = {f: data[f] for f in form.changed_data if f in data}
+            saved = unit_update(unit=obj, user=request.user, source=Source.ADMIN, **changed)
+        else:
+            saved = unit_create(**data, user=request.user, source=Source.ADMIN)
+        # The admin goes on with ``obj`` (change message, redirect): make it the saved row.
+        obj.pk = saved.pk
+        obj._state.adding = False

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,24 +29,8 @@ from tasks.serializers import (
 )
 from unionplan import clock, policies
 
-
-def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's refusal in the API's error format (field → messages)."""
-    return exceptions.ValidationError(exc.message_dict)
-
-
-def conflict_response(conflict: services.ConflictError, current: object) -> Response:
-    """409 with the current state, so that a client can show what changed meanwhile."""
-    return Response(
-        {
-            "status": 409,
-            "code": "conflict",
-            "message": conflict.message,
-            "errors": {},
-            "current": current,
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
+if TYPE_CHECKING:
+    from departments.http import SignedInRequest
 
 
 class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -82,6 +67,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     policy_resource = "task"
     # Reaching the task is enough here; the services then decide who may write (403 otherwise).
     policy_actions = {"progress": "task.view", "instructions": "task.view"}
+    conflict_serializer_class = ProgressUpdateSerializer  # a stale progress update: 409 with it
     filterset_fields = {
         "plan": ["exact"],
         "plan__year": ["exact"],
@@ -112,7 +98,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
         summary="填报或修改某一周期的进展（需带 version）",
     )
     @action(detail=True, methods=["get", "post"])
-    def progress(self, request: Request, pk: str | None = None) -> Response:
+    def progress(self, request: SignedInRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         if request.method == "GET":
             full = selectors.task_queryset_with_progress(KeyTask.objects.filter(pk=task.pk)).get()
@@ -121,20 +107,14 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = ProgressInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data["version"]
-        try:
-            update = services.progress_save(
-                task=task,
-                period=serializer.validated_data["period"],
-                user=request.user,
-                data=serializer.to_input(),
-                expected_version=version,
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
-        except services.ConflictError as conflict:
-            current = ProgressUpdateSerializer(conflict.current).data if conflict.current else None
-            return conflict_response(conflict, current)
+        update = services.progress_save(
+            task=task,
+            period=serializer.validated_data["period"],
+            user=request.user,
+            data=serializer.to_input(),
+            expected_version=version,
+            source=Source.API,
+        )
         code = status.HTTP_201_CREATED if version == 0 else status.HTTP_200_OK
         return Response(ProgressUpdateSerializer(update).data, status=code)
 
@@ -150,22 +130,19 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["POST"], request=InstructionInputSerializer, responses={201: InstructionSerializer}
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def instructions(self, request: Request, pk: str | None = None) -> Response:
+    def instructions(self, request: SignedInRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         if request.method == "GET":
             rows = task.instructions.order_by("-created_at")
             return Response(InstructionSerializer(rows, many=True).data)
         serializer = InstructionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            instruction = services.instruction_create(
-                task=task,
-                user=request.user,
-                text=serializer.validated_data["text"],
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
+        instruction = services.instruction_create(
+            task=task,
+            user=request.user,
+            text=serializer.validated_data["text"],
+            source=Source.API,
+        )
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,6 +168,7 @@ class InstructionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstructionSerializer
     policy_resource = "instruction"
     policy_actions = {"answer": "instruction.answer"}
+    conflict_serializer_class = InstructionSerializer
     filterset_fields = ["task", "task__plan__year"]
 
     def get_queryset(self) -> QuerySet[Instruction]:
@@ -209,22 +187,17 @@ class InstructionViewSet(viewsets.ReadOnlyModelViewSet):
         summary="牵头部室答复批示（需带 version）",
     )
     @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk: str | None = None) -> Response:
+    def answer(self, request: SignedInRequest, pk: str | None = None) -> Response:
         instruction = self.get_object()
         serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            updated = services.instruction_answer(
-                instruction=instruction,
-                user=request.user,
-                answer=serializer.validated_data["answer"],
-                expected_version=serializer.validated_data["version"],
-                source=Source.API,
-            )
-        except DjangoValidationError as exc:
-            raise service_errors(exc) from exc
-        except services.ConflictError as conflict:
-            return conflict_response(conflict, InstructionSerializer(conflict.current).data)
+        updated = services.instruction_answer(
+            instruction=instruction,
+            user=request.user,
+            answer=serializer.validated_data["answer"],
+            expected_version=serializer.validated_data["version"],
+            source=Source.API,
+        )
         return Response(InstructionSerializer(updated).data)
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from reports.models import ReportingPeriod
-from tasks.models import Indicator, IndicatorKind, KeyTask, ProgressStatus, ProgressUpdate
+from tasks.models import (
+    Indicator,
+    IndicatorKind,
+    KeyTask,
+    ProgressStatus,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from tasks.services import ActualInput, ProgressInput
 
 
@@ -47,7 +53,8 @@ class ProgressForm(forms.Form):
     def __init__(self, *args: Any, task: KeyTask, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
-        self.fields["period"].queryset = task.plan.periods.order_by("kind", "number")
+        period_field = cast(forms.ModelChoiceField, self.fields["period"])
+        period_field.queryset = task.plan.periods.order_by("kind", "number")
         self.indicators = list(task.indicators.all())
         for ind in self.indicators:
             label = f"{ind.name}（目标 {ind.target_display}）"

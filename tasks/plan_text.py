@@ -314,7 +314,7 @@ class _PlanParser:
         if task and int(task["number"]) == number + 1:
             return True
         section = self._section_match(line)
-        return bool(section) and section[0] == len(self.sections) + 1
+        return section is not None and section[0] == len(self.sections) + 1
 
     def _close_paragraph(self) -> None:
         if self.paragraph is not None:

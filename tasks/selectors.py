@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 
 from departments.models import kind_order
-from history.models import Event
+from history.models import Action, Event
 from tasks.models import (
     Indicator,
     IndicatorActual,
@@ -21,6 +22,7 @@ from tasks.models import (
     PlanStatus,
     ProgressStatus,
     ProgressUpdate,
+    ReportingPeriod,
     Section,
     TaskLead,
     TaskParticipant,
@@ -77,6 +79,27 @@ def plan_current(plans: QuerySet[WorkPlan]) -> WorkPlan | None:
         plans.filter(status=PlanStatus.ACTIVE).order_by("-year").first()
         or plans.order_by("-year").first()
     )
+
+
+class InvalidYear(Http404):
+    """A ``?year=`` value that names no year: a 404 on the pages, a 400 where the API says so."""
+
+
+def plan_for_year_param(user: Any, raw: str | None, *, lenient: bool = False) -> WorkPlan | None:
+    """The plan a ``?year=`` value names if the user may read it; the current plan when none.
+
+    Only ASCII digits name a year ("²" and "2024x" do not). A named year the user may not read is
+    a 404; a value that names no year raises InvalidYear (a 404), unless ``lenient``: then it is
+    ignored like an absent one. None only when no year is named and the user may read no plan.
+    """
+    from unionplan import policies
+
+    year = raw or ""
+    if year.isascii() and year.isdigit():
+        return policies.access_plan_by_year(user, int(year))
+    if year and not lenient:
+        raise InvalidYear("年度应为四位数字，如 2024。")
+    return plan_current(policies.plans_visible_to(user))
 
 
 def _number(value: Any) -> int | float | None:
@@ -215,8 +238,8 @@ def task_queryset_with_progress(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
 def _indicator_states(task: KeyTask, updates: list[ProgressUpdate]) -> list[IndicatorState]:
     by_indicator: dict[int, list[IndicatorActual]] = {}
     for update in updates:  # oldest period first
-        for actual in update.actuals.all():
-            by_indicator.setdefault(actual.indicator_id, []).append(actual)
+        for recorded in update.actuals.all():
+            by_indicator.setdefault(recorded.indicator_id, []).append(recorded)
     states = []
     for ind in task.indicators.all():
         rows = by_indicator.get(ind.pk, [])
@@ -293,24 +316,51 @@ def task_timeline(task: KeyTask, user: Any) -> QuerySet[Event]:
             | Q(report__unit_id=getattr(user, "unit_id", None))
             | Q(actor__role="staff")
         )
-    return events.select_related("actor").order_by("-created_at", "-pk")
+    return events.select_related("actor", "action").order_by("-created_at", "-pk")
 
 
 @dataclass
 class TimelineEntry:
-    """Events one person recorded in one go (e.g. an update and its indicator figures)."""
+    """One action (e.g. 更新进展: an update and its indicator figures) and its events."""
 
     first: Event
     events: list[Event]
+    action: Action | None = None
+
+    @property
+    def verb(self) -> str:
+        return self.action.verb if self.action is not None else ""
+
+    @property
+    def actor_name(self) -> str:
+        return self.action.actor_name if self.action is not None else self.first.actor_name
+
+    @property
+    def source_label(self) -> str:
+        return (self.action or self.first).source_label
 
 
 def timeline_entries(events: list[Event], *, window_seconds: int = 5) -> list[TimelineEntry]:
-    """Group consecutive events of the same actor and channel made within a few seconds."""
+    """Group events by the action they were recorded under, newest action first.
+
+    Events recorded before actions existed (no action) fall back to the old rule: consecutive
+    events of the same actor and channel within ``window_seconds`` read as one entry.
+    """
     entries: list[TimelineEntry] = []
+    by_action: dict[int, TimelineEntry] = {}
     for event in events:
+        if event.action_id is not None:
+            entry = by_action.get(event.action_id)
+            if entry is None:
+                entry = TimelineEntry(first=event, events=[], action=event.action)
+                by_action[event.action_id] = entry
+                entries.append(entry)
+            entry.events.append(event)
+            continue
         last = entries[-1] if entries else None
         if (
             last is not None
+            and last.action is None
             and last.first.actor_id == event.actor_id
             and last.first.source == event.source
             and abs((last.events[-1].created_at - event.created_at).total_seconds())
@@ -320,7 +370,7 @@ def timeline_entries(events: list[Event], *, window_seconds: int = 5) -> list[Ti
         else:
             entries.append(TimelineEntry(first=event, events=[event]))
     for entry in entries:
-        entry.events.reverse()  # within one save, read in the order things were written
+        entry.events.reverse()  # within one action, read in the order things were written
     return entries
 
 
@@ -331,4 +381,16 @@ def instructions_open_for(user: Any, instructions: QuerySet[Instruction]) -> Que
     open_ = instructions.filter(answer="").select_related("task__plan", "author")
     if policies.is_admin(user) or policies.is_leader(user):
         return open_
-    return open_.filter(task__leads__unit_id=getattr(user, "unit_id", None)).distinct()
+    return open_.filter(task__leads__unit_id=policies.unit_id_of(user)).distinct()
+
+
+def period_current(plan: WorkPlan, today: dt.date) -> ReportingPeriod | None:
+    """The period being reported on today: the one containing today, else the nearest before."""
+    periods = list(plan.periods.order_by("kind", "start_date"))
+    if not periods:
+        return None
+    for period in periods:
+        if period.start_date <= today <= period.end_date:
+            return period
+    earlier = [p for p in periods if p.start_date <= today]
+    return earlier[-1] if earlier else periods[0]

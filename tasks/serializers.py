@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from history.models import Event
-from reports.models import ReportingPeriod
 from tasks.models import (
     Indicator,
     IndicatorActual,
@@ -14,6 +13,7 @@ from tasks.models import (
     KeyTask,
     ProgressStatus,
     ProgressUpdate,
+    ReportingPeriod,
     Section,
     WorkPlan,
 )
@@ -96,9 +96,15 @@ class EventSerializer(serializers.ModelSerializer):
     """One entry of a task's full history."""
 
     source_label = serializers.CharField(read_only=True)
+    # "action" stays create/update/delete as before; the action's name is "verb".
+    action = serializers.CharField(source="kind", read_only=True)
+    verb = serializers.SerializerMethodField()
     changes = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField()), read_only=True
     )
+
+    def get_verb(self, event: Event) -> str:
+        return event.action.verb if event.action is not None else ""
 
     class Meta:
         model = Event
@@ -110,6 +116,7 @@ class EventSerializer(serializers.ModelSerializer):
             "source",
             "source_label",
             "action",
+            "verb",
             "object_type",
             "object_label",
             "object_id",

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from departments.models import Unit, UnitKind
-from reports.selectors import period_current
 from tasks import selectors, services
 from tasks.forms import AnswerForm, InstructionForm, ProgressForm
 from tasks.models import KeyTask
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER, Colour
 from unionplan import clock, policies
 
+if TYPE_CHECKING:
+    from departments.http import SignedInHttpRequest
+
 TASKS_PER_PAGE = 15
 
 
-def form_status(request: HttpRequest, status: int) -> int:
+def form_status(request: SignedInHttpRequest, status: int) -> int:
     """htmx swaps only 2xx answers: a re-rendered form goes back as 200 to htmx, else as is."""
     return 200 if request.htmx else status
 
@@ -34,7 +36,7 @@ TIMELINE_LIMIT = 100
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInHttpRequest) -> HttpResponse:
     """Open the current plan, or say what to do when there is none yet."""
     plan = selectors.plan_current(policies.plans_visible_to(request.user))
     if plan is None:
@@ -43,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_overview(request: HttpRequest, year: int) -> HttpResponse:
+def plan_overview(request: SignedInHttpRequest, year: int) -> HttpResponse:
     """The plan's sections and key tasks with their leads, participants and targets."""
     plan = policies.access_plan_by_year(request.user, year)
     tasks = policies.tasks_visible_to(request.user)
@@ -54,7 +56,7 @@ def plan_overview(request: HttpRequest, year: int) -> HttpResponse:
     if query:
         tasks = tasks.filter(Q(title__icontains=query) | Q(description__icontains=query))
     sections = selectors.plan_sections_with_tasks(plan, tasks.distinct())
-    shown = sum(len(s.shown_tasks) for s in sections)
+    shown = sum(len(s.shown_tasks) for s in sections)  # type: ignore[attr-defined, misc]
     context = {
         "plan": plan,
         "sections": sections,
@@ -71,15 +73,9 @@ def plan_overview(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: SignedInHttpRequest) -> HttpResponse:
     """Key tasks with colour and progress; filters by section, lead, colour, text and 'mine'."""
-    visible = policies.plans_visible_to(request.user)
-    year = request.GET.get("year", "")
-    plan = (
-        policies.access_plan_by_year(request.user, int(year))
-        if year.isdigit()
-        else selectors.plan_current(visible)
-    )
+    plan = selectors.plan_for_year_param(request.user, request.GET.get("year"), lenient=True)
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     filters = {k: request.GET.get(k, "").strip() for k in ("section", "lead", "colour", "q")}
@@ -87,8 +83,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = policies.tasks_visible_to(request.user).filter(plan=plan)
     if filters["section"].isdigit():
         tasks = tasks.filter(section_id=int(filters["section"]))
-    lead_id = request.user.unit_id if mine else filters["lead"]
-    if str(lead_id).isdigit():
+    lead_id = str(request.user.unit_id) if mine else filters["lead"]
+    if lead_id.isdigit():
         tasks = tasks.filter(leads__unit_id=int(lead_id))
     if filters["q"]:
         tasks = tasks.filter(
@@ -127,7 +123,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def _task_page(
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     task: KeyTask,
     *,
     progress_form: ProgressForm | None = None,
@@ -147,13 +143,15 @@ def _task_page(
     answer_forms = answer_forms or {}
     for instruction in instructions:
         instruction.task = task  # the policy reads the task's prefetched leads
-        instruction.can_answer = policies.can(request.user, "instruction.answer", instruction)
-        if instruction.can_answer and instruction.pk not in answer_forms:
+        # can_answer and form are read by the template only; Instruction does not declare them.
+        can_answer = policies.can(request.user, "instruction.answer", instruction)
+        instruction.can_answer = can_answer  # type: ignore[attr-defined]
+        if can_answer and instruction.pk not in answer_forms:
             answer_forms[instruction.pk] = AnswerForm(
                 initial={"answer": instruction.answer, "version": instruction.version},
                 prefix=f"i{instruction.pk}",
             )
-        instruction.form = answer_forms.get(instruction.pk)
+        instruction.form = answer_forms.get(instruction.pk)  # type: ignore[attr-defined]
     timeline = list(selectors.task_timeline(task, request.user)[: TIMELINE_LIMIT + 1])
     unit_entries = list(
         policies.entries_visible_to(request.user)
@@ -184,12 +182,12 @@ def _task_page(
     return render(request, template, context, status=status)
 
 
-def _blank_progress_form(request: HttpRequest, task: KeyTask, today: Any) -> ProgressForm:
+def _blank_progress_form(request: SignedInHttpRequest, task: KeyTask, today: Any) -> ProgressForm:
     period_id = request.GET.get("period", "")
     periods = task.plan.periods.all()
     period = (
         periods.filter(pk=int(period_id)).first() if period_id.isdigit() else None
-    ) or period_current(task.plan, today)
+    ) or selectors.period_current(task.plan, today)
     if period is None:
         return ProgressForm(task=task, initial={"version": 0})
     update = next((u for u in task.updates.all() if u.period_id == period.pk), None)
@@ -198,7 +196,7 @@ def _blank_progress_form(request: HttpRequest, task: KeyTask, today: Any) -> Pro
 
 @login_required
 @require_GET
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """A key task: description, leads, indicators, progress form, instructions and timeline."""
     task = policies.access_task_by_id(request.user, pk)
     partial = "progress-form" if request.htmx and request.GET.get("period") else None
@@ -207,7 +205,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Save the lead department's progress update; stale edits are refused, input kept."""
     task = policies.access_task_by_id(request.user, pk)
     if not policies.can(request.user, "task.update_progress", task):
@@ -254,7 +252,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_create(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """A leader leaves an instruction on the task."""
     task = policies.access_task_by_id(request.user, pk)
     form = InstructionForm(request.POST)
@@ -264,7 +262,7 @@ def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
                 task=task, user=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            form.add_error("text", exc.message_dict.get("text"))
+            form.add_error("text", exc.message_dict.get("text", exc.messages))
         else:
             messages.success(request, "批示已发送，牵头部室将收到待办。")
             return redirect(f"{task.get_absolute_url()}#instructions")
@@ -273,7 +271,7 @@ def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_answer(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """The lead department answers an instruction; a concurrent answer is refused, input kept."""
     instruction = policies.access_instruction_by_id(request.user, pk)
     task = policies.access_task_by_id(request.user, instruction.task_id)
@@ -288,7 +286,7 @@ def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            form.add_error("answer", exc.message_dict.get("answer"))
+            form.add_error("answer", exc.message_dict.get("answer", exc.messages))
         except services.ConflictError as conflict:
             messages.error(request, conflict.message)
             data = request.POST.copy()
@@ -304,7 +302,7 @@ def instruction_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def instruction_list(request: HttpRequest) -> HttpResponse:
+def instruction_list(request: SignedInHttpRequest) -> HttpResponse:
     """Open instructions: for a department those on its tasks, for leaders all of them."""
     visible = policies.instructions_visible_to(request.user)
     open_ = selectors.instructions_open_for(request.user, visible).order_by("created_at")

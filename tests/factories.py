@@ -60,7 +60,7 @@ class RecordedFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001,ANN206
-        with recording(actor=None, source=Source.SYSTEM):
+        with recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
             return super()._create(model_class, *args, **kwargs)
 
 

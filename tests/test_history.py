@@ -90,12 +90,12 @@ def test_importer_changes_are_recorded_as_imports(world, plan_text):
     )
     assert event.changes == [["目标值", "22", "25"]] and event.actor.username == "admin"
     assert Event.objects.filter(
-        source=Source.IMPORT, object_type="tasks.keytask", task=world.task, action="update"
+        source=Source.IMPORT, object_type="tasks.keytask", task=world.task, kind="update"
     ).exists()
 
 
 def test_task_page_shows_the_timeline_newest_first(world):
-    with recording(actor=world.user("admin"), source=Source.ADMIN):
+    with recording(actor=world.user("admin"), source=Source.ADMIN, verb="系统管理修改"):
         task = KeyTask.objects.get(pk=world.task.pk)
         task.due_date = task.due_date.replace(month=11, day=30)
         task.save()

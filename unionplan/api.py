@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -14,8 +15,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from tasks.locking import ConflictError
 from unionplan import policies
+
+if TYPE_CHECKING:
+    from tasks.models import WorkPlan
 
 
 class TokenAuthentication(BaseAuthentication):
@@ -63,6 +69,7 @@ class PolicyPermission(BasePermission):
         resource = getattr(view, "policy_resource", None)
         if resource is None:
             return False
+        action: str | None
         if request.method in SAFE_METHODS:
             action = f"{resource}.view"
         else:
@@ -91,11 +98,20 @@ ERROR_CODES = {
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render every API error as {status, code, message, errors} with a Chinese message."""
+    """Render every API error as {status, code, message, errors} with a Chinese message.
+
+    A service's refusals need no handling in the views: its ValidationError is a 400 with the
+    fields' messages, its PermissionDenied a 403, and a ConflictError (stale version) a 409 that
+    also carries the current object, serialized by the view's ``conflict_serializer_class``.
+    """
     # Imported here: DRF's views module loads its settings, which name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, Http404):
+    if isinstance(exc, ConflictError):
+        return _conflict_response(exc, context.get("view"))
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_service_errors(exc))
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该对象，或您无权查看。")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "您无权执行此操作。")
@@ -118,6 +134,52 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         "errors": errors,
     }
     return response
+
+
+def plan_for_year_query(request: Request, *, lenient: bool = False) -> WorkPlan:
+    """The WorkPlan ``?year=`` names (tasks.selectors.plan_for_year_param) in the API's terms.
+
+    404 "没有该年度的工作要点。" when there is none the caller may read; a value that names no
+    year is a 400, unless ``lenient`` (then it is ignored and the current plan answers).
+    """
+    from tasks.selectors import InvalidYear, plan_for_year_param
+
+    try:
+        plan = plan_for_year_param(request.user, request.query_params.get("year"), lenient=lenient)
+    except InvalidYear:
+        raise exceptions.ValidationError({"year": ["年度应为数字，如 2024。"]}) from None
+    except Http404:
+        plan = None
+    if plan is None:
+        raise exceptions.NotFound("没有该年度的工作要点。")
+    return plan
+
+
+def _service_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A service's refusal as field → messages (a refusal without fields under the DRF key)."""
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+
+
+def _conflict_response(conflict: ConflictError, view: Any) -> Response:
+    """409 with the current state, so that a client can show what changed meanwhile."""
+    serializer_class = getattr(view, "conflict_serializer_class", None)
+    current = (
+        serializer_class(conflict.current).data
+        if serializer_class is not None and conflict.current is not None
+        else None
+    )
+    return Response(
+        {
+            "status": status.HTTP_409_CONFLICT,
+            "code": "conflict",
+            "message": conflict.message,
+            "errors": {},
+            "current": current,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

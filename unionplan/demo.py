@@ -18,15 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.models import Role, Unit, UnitKind, User
-from departments.services import unit_create, units_ensure_reference, user_create
-from history.models import Event
+from departments.services import units_ensure_reference, user_create
+from history.models import Action, Event
 from history.recording import Source, recording
 from reports.models import ReportEntry, UnitReport
 from reports.services import (
     EntryInput,
     entry_review,
     entry_save,
-    periods_ensure_quarters,
     report_open,
     report_submit,
 )
@@ -43,10 +42,12 @@ from tasks.services import (
     ProgressInput,
     instruction_answer,
     instruction_create,
+    periods_ensure_quarters,
     plan_import,
     progress_save,
+    unit_create,
 )
-from unionplan import clock
+from unionplan import clock, policies
 
 T = TypeVar("T")
 
@@ -154,7 +155,8 @@ UNIT_REPORTS = (
 def _seed_unit_reports(plan: WorkPlan) -> None:
     """Quarterly reports of a few units: on time, late, approved, one entry returned, pending."""
     reporters = {
-        u.unit.name: u for u in User.objects.filter(role=Role.REPORTER).select_related("unit")
+        policies.unit_of(u).name: u
+        for u in User.objects.filter(role=Role.REPORTER).select_related("unit")
     }
     staff_by_unit = {u.unit_id: u for u in User.objects.filter(role=Role.STAFF)}
     periods = {p.number: p for p in plan.periods.filter(kind="quarter")}
@@ -179,7 +181,7 @@ def _seed_unit_reports(plan: WorkPlan) -> None:
                 )
             )
             for entry in entries:
-                shares = {
+                shares: dict[int, Decimal | None] = {
                     a.indicator_id: a.target
                     for a in IndicatorAllocation.objects.filter(
                         unit=unit, indicator__task=entry.task
@@ -247,7 +249,7 @@ def _seed_progress(plan: WorkPlan) -> None:
     tasks = plan.tasks.prefetch_related("leads", "indicators").order_by("number")
 
     def set_nodes() -> None:
-        with recording(actor=None, source=Source.SYSTEM):
+        with recording(actor=None, source=Source.SYSTEM, verb="设置节点目标"):
             for task in tasks:
                 if task.number in NODE_TARGETS:
                     task.node_targets = NODE_TARGETS[task.number]
@@ -273,7 +275,7 @@ def _seed_progress(plan: WorkPlan) -> None:
             data = ProgressInput(
                 status=ProgressStatus.DONE if done else ProgressStatus.IN_PROGRESS,
                 percent=percent,
-                progress=f"{period.name}，{staff.unit.name}牵头推进“{task.title}”，"
+                progress=f"{period.name}，{policies.unit_of(staff).name}牵头推进“{task.title}”，"
                 f"会同参与单位落实年度安排，累计完成约{percent}%。",
                 problems="" if done else PROBLEMS[task.number % 3],
                 next_steps="" if done else NEXT_STEPS[task.number % 3],
@@ -322,9 +324,11 @@ def _seed_progress(plan: WorkPlan) -> None:
 def _backdated(day: dt.date, write: Callable[[], T]) -> T:
     """Run a demo write, then date it and its history to ``day`` (the demo's past)."""
     first_event = (Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    first_action = (Action.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     result = write()
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
     Event.objects.filter(pk__gte=first_event).update(created_at=moment)
+    Action.objects.filter(pk__gte=first_action).update(created_at=moment)
     if isinstance(result, ProgressUpdate):
         ProgressUpdate.objects.filter(pk=result.pk).update(created_at=moment, updated_at=moment)
     elif isinstance(result, UnitReport) and result.submitted_at:

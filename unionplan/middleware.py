@@ -21,6 +21,6 @@ class AdminRecordingMiddleware:
         if self.prefix is None:
             self.prefix = reverse("admin:index")
         if request.path.startswith(self.prefix):
-            with recording(actor=request.user, source=Source.ADMIN):
+            with recording(actor=request.user, source=Source.ADMIN, verb="系统管理修改"):
                 return self.get_response(request)
         return self.get_response(request)

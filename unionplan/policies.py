@@ -10,8 +10,8 @@ Two shapes, after Wagtail's permission policies and Zulip's access helpers:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeGuard, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from departments.models import Role, Unit, User
-from history.models import Event, EventAction
+from history.models import Event, EventKind
 from reports.models import Attachment, EntryState, ReportEntry, ReportingPeriod, UnitReport
 from tasks.models import Indicator, Instruction, KeyTask, PlanStatus, Section, WorkPlan
 
@@ -29,9 +29,19 @@ AnyUser = User | AnonymousUser
 PUBLISHED_STATES = (PlanStatus.ACTIVE, PlanStatus.ARCHIVED)
 
 
-def is_signed_in(user: AnyUser) -> bool:
+def is_signed_in(user: AnyUser) -> TypeGuard[User]:
     """True for an authenticated, active account."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def unit_id_of(user: AnyUser) -> int:
+    """The unit of a staff member or reporter (the user_staff_reporter_have_unit constraint)."""
+    return cast(int, getattr(user, "unit_id", None))
+
+
+def unit_of(user: User) -> Unit:
+    """The unit of a staff member or reporter (the user_staff_reporter_have_unit constraint)."""
+    return cast(Unit, user.unit)
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -44,7 +54,7 @@ def is_leader(user: AnyUser) -> bool:
     return is_signed_in(user) and getattr(user, "role", None) == Role.LEADER
 
 
-def is_staff_of(user: AnyUser, unit_ids: set[int]) -> bool:
+def is_staff_of(user: AnyUser, unit_ids: Collection[int | None]) -> bool:
     """True for department staff whose department is one of ``unit_ids``."""
     return (
         is_signed_in(user)
@@ -53,7 +63,7 @@ def is_staff_of(user: AnyUser, unit_ids: set[int]) -> bool:
     )
 
 
-def is_reporter_of(user: AnyUser, unit_ids: set[int]) -> bool:
+def is_reporter_of(user: AnyUser, unit_ids: Collection[int | None]) -> bool:
     """True for unit reporters whose unit is one of ``unit_ids``."""
     return (
         is_signed_in(user)
@@ -109,9 +119,9 @@ def reports_visible_to(user: AnyUser) -> QuerySet[UnitReport]:
         return reports
     role = getattr(user, "role", None)
     if role == Role.REPORTER:
-        return reports.filter(unit_id=user.unit_id)
+        return reports.filter(unit_id=unit_id_of(user))
     if role == Role.STAFF:
-        led = ReportEntry.objects.filter(task__leads__unit_id=user.unit_id).exclude(
+        led = ReportEntry.objects.filter(task__leads__unit_id=unit_id_of(user)).exclude(
             state=EntryState.DRAFT
         )
         return reports.filter(pk__in=led.values("report_id"))
@@ -125,7 +135,7 @@ def entries_visible_to(user: AnyUser) -> QuerySet[ReportEntry]:
         return entries
     entries = entries.exclude(state=EntryState.DRAFT)
     if getattr(user, "role", None) == Role.STAFF:
-        entries = entries.filter(task__leads__unit_id=user.unit_id)
+        entries = entries.filter(task__leads__unit_id=unit_id_of(user))
     return entries
 
 
@@ -169,7 +179,8 @@ def _plan_of(obj: Any) -> WorkPlan:
         return obj
     if isinstance(obj, Indicator | Instruction):
         return obj.task.plan
-    return obj.plan
+    plan: WorkPlan = obj.plan
+    return plan
 
 
 def _can_view_plan_part(user: AnyUser, obj: Any) -> bool:
@@ -381,7 +392,7 @@ def _first_submission_event_pk(report: UnitReport) -> int | None:
         Event.objects.filter(
             report=report,
             object_type=ReportEntry._meta.label_lower,
-            action=EventAction.UPDATE,
+            kind=EventKind.UPDATE,
             created_at__gte=report.submitted_at,
         )
         .order_by("pk")
@@ -409,6 +420,6 @@ def report_events_visible_to(user: AnyUser, report: UnitReport) -> QuerySet[Even
     else:
         events = events.filter(created_at__gt=report.submitted_at)
     if is_staff:
-        led = KeyTask.objects.filter(leads__unit_id=user.unit_id).values("pk")
+        led = KeyTask.objects.filter(leads__unit_id=unit_id_of(user)).values("pk")
         events = events.filter(Q(task__isnull=True) | Q(task_id__in=led))
     return events

@@ -169,7 +169,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            # Django accepts a path here (startproject writes the same); the stubs want a str.
+            "NAME": BASE_DIR / "db.sqlite3",  # type: ignore[typeddict-item]
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

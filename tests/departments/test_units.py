@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from departments.models import Role, Unit, UnitKind
-from departments.services import unit_update, user_create
+from departments.services import user_create
 from history.models import Event
 from history.recording import Source
 from reports.services import report_open
 from tasks.models import TaskParticipant
+from tasks.services import unit_update
 
 
 def industry_tasks(world) -> set[int]:  # noqa: ANN001

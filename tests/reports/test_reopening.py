@@ -104,7 +104,7 @@ def test_a_locked_report_says_whom_to_contact(world, settings):
 def test_reopening_in_the_admin_goes_through_the_service(world, locked_q3):
     bantian = Unit.objects.get(name="坂田街道总工会")
     prefix = "reopenings"
-    url = f"/admin/reports/reportingperiod/{locked_q3.pk}/change/"
+    url = f"/admin/tasks/reportingperiod/{locked_q3.pk}/change/"
     form = {
         "plan": locked_q3.plan_id,
         "kind": locked_q3.kind,

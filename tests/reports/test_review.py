@@ -219,7 +219,7 @@ def test_per_report_view_shows_only_led_entries_with_thumbnails_and_not_applicab
         user=reporter,
         upload=SimpleUploadedFile("驻点名单.pdf", PDF, content_type="application/pdf"),
     )
-    with recording(actor=reporter, source=Source.WEB):
+    with recording(actor=reporter, source=Source.WEB, verb="暂存"):
         entry = ReportEntry.objects.get(pk=entries[1].pk)
         entry.not_applicable = True
         entry.not_applicable_reason = "本季度辖区无相关需求"

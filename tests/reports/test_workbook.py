@@ -103,7 +103,7 @@ def test_indicator_sheet_has_each_quarter_and_the_cumulative(world):
 
 def test_a_period_without_data_yields_a_workbook_that_says_so(world):
     plan = WorkPlan.objects.create(year=2027, title="2027年工作要点", status="active")
-    from reports.services import periods_ensure_quarters
+    from tasks.services import periods_ensure_quarters
 
     period = periods_ensure_quarters(plan=plan)[0]
     data = workbook_data(period=period, tasks=KeyTask.objects.filter(plan=plan))

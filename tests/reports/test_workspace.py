@@ -319,7 +319,7 @@ def test_report_page_queries_do_not_grow_with_entries(world, django_assert_max_n
     section = world.task.section
     from history.recording import Source, recording
 
-    with recording(actor=None, source=Source.SYSTEM):
+    with recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
         for n in range(100, 361):
             task = KeyTask(
                 plan=world.plan,

@@ -12,7 +12,7 @@ from tests.factories import IndicatorFactory, KeyTaskFactory, WorkPlanFactory
 
 def refused(create) -> bool:  # noqa: ANN001
     try:
-        with transaction.atomic(), recording(actor=None, source=Source.SYSTEM):
+        with transaction.atomic(), recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
             create()
     except IntegrityError:
         return True
@@ -62,7 +62,7 @@ def test_rate_over_one_hundred_percent_is_refused_but_a_count_over_100_is_fine()
 def test_count_indicator_without_target_is_refused_but_a_milestone_needs_none():
     task = KeyTaskFactory()
     assert refused(lambda: IndicatorFactory(task=task, target=None))
-    with recording(actor=None, source=Source.SYSTEM):
+    with recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
         Indicator.objects.create(task=task, name="建成", kind=IndicatorKind.MILESTONE)
 
 

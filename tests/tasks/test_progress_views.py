@@ -205,7 +205,7 @@ def grow(world, tasks: int) -> None:
         task = KeyTaskFactory(section=section, plan=world.plan, number=200 + n)
         IndicatorFactory(task=task)
         IndicatorFactory(task=task)
-        with recording(actor=None, source=Source.SYSTEM):
+        with recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
             ProgressUpdate(task=task, period=world.period(3), percent=50, progress="x").save()
 
 
@@ -232,7 +232,7 @@ def test_task_page_runs_a_fixed_number_of_queries_however_many_updates(world):
     before = count_queries(client, url)
     for _ in range(3):
         world.open_instruction()
-    with recording(actor=None, source=Source.SYSTEM):
+    with recording(actor=None, source=Source.SYSTEM, verb="准备测试数据"):
         IndicatorFactory(task=world.task)
         ProgressUpdate(task=world.task, period=world.period(4), percent=90, progress="y").save()
     assert count_queries(client, url) == before

@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 
 from departments.models import Unit, UnitKind
-from departments.services import unit_create
 from tasks.models import Indicator, KeyTask, Section, TaskParticipant, WorkPlan
-from tasks.services import PlanImportError, plan_import
+from tasks.services import PlanImportError, plan_import, unit_create
 
 # Lead departments of each of the 30 tasks, as the 2024 text gives them, in order.
 LEADS_2024 = {

@@ -1,4 +1,7 @@
-"""Writes to the work plan: importing a published plan, changing a plan's status."""
+"""Importing a published plan's text: resolving its names to units and writing the plan.
+
+Re-importing updates the plan in place, all or nothing; a dry run reports exact counts.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +9,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from departments.models import Unit, UnitKind, User
 from departments.reference import PARTICIPANT_GROUPS
 from departments.selectors import unit_lookup
 from history.models import record_related_change
 from history.recording import Source, recording
-from reports.models import ReportingPeriod
 from tasks.models import (
     Indicator,
-    IndicatorActual,
     IndicatorAllocation,
-    IndicatorKind,
-    Instruction,
     KeyTask,
     PlanStatus,
-    ProgressStatus,
-    ProgressUpdate,
     Section,
     TaskLead,
     TaskParticipant,
     WorkPlan,
 )
 from tasks.plan_text import ParsedPlan, ParsedTask, PlanParseError, parse_plan_text
-from tasks.status import COLOUR_LABELS, Colour, expected_progress, task_colour
-from unionplan import clock, policies
 
 
 class PlanImportError(ValueError):
@@ -72,8 +64,8 @@ def _resolve_units(parsed: ParsedPlan) -> list[_ResolvedTask]:
     """Map the plan's lead and participant names to units, or refuse naming the task's line."""
     by_name = unit_lookup()
     by_kind: dict[str, list[Unit]] = {}
-    for unit in {u.pk: u for u in by_name.values()}.values():
-        by_kind.setdefault(unit.kind, []).append(unit)
+    for distinct_unit in {u.pk: u for u in by_name.values()}.values():
+        by_kind.setdefault(distinct_unit.kind, []).append(distinct_unit)
     for units in by_kind.values():
         units.sort(key=lambda u: (u.sort_order, u.name))
 
@@ -131,7 +123,10 @@ def plan_import(
         raise PlanImportError(str(exc), line_no=exc.line_no) from exc
     resolved = _resolve_units(parsed)
     result = PlanImportResult(parsed=parsed, plan=None, dry_run=dry_run)
-    with transaction.atomic(), recording(actor=actor, source=Source.IMPORT):
+    with (
+        transaction.atomic(),
+        recording(actor=actor, source=Source.IMPORT, verb="导入", summary=f"{year}年工作要点"),
+    ):
         result.plan = _write_plan(parsed, resolved, year=year, status=status, result=result)
         if dry_run:
             transaction.set_rollback(True)
@@ -316,7 +311,7 @@ def _sync_indicators(task: KeyTask, parsed: ParsedTask, result: PlanImportResult
             result.bump("removed", "indicator")
 
 
-def _sync_street_allocations(task: KeyTask, indicator: Indicator, per_unit: object) -> None:
+def _sync_street_allocations(task: KeyTask, indicator: Indicator, per_unit: Decimal) -> None:
     """ "各街道…1场" sets the same share for every participating street."""
     streets = [
         p.unit for p in task.participants.select_related("unit") if p.unit.kind == UnitKind.STREET
@@ -329,189 +324,3 @@ def _sync_street_allocations(task: KeyTask, indicator: Indicator, per_unit: obje
         elif allocation.target != per_unit:
             allocation.target = per_unit
             allocation.save(update_fields=["target"])
-
-
-# --- progress updates and instructions ------------------------------------------------------
-
-
-class ConflictError(Exception):
-    """A write based on a stale version: someone else saved in between. Nothing was written."""
-
-    def __init__(self, *, current: object, message: str) -> None:
-        super().__init__(message)
-        self.current = current
-        self.message = message
-
-
-@dataclass(frozen=True)
-class ActualInput:
-    """The lead department's figure for one indicator in a progress update."""
-
-    value: Decimal | None = None
-    done: bool = False
-    done_on: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class ProgressInput:
-    """What a progress form or API call submits."""
-
-    status: str
-    percent: int
-    progress: str
-    problems: str = ""
-    next_steps: str = ""
-    actuals: dict[int, ActualInput] = field(default_factory=dict)
-
-
-def _validate_progress(
-    *, task: KeyTask, period: ReportingPeriod, data: ProgressInput, today: dt.date
-) -> None:
-    errors: dict[str, str] = {}
-    if period.plan_id != task.plan_id:
-        errors["period"] = "填报周期不属于该项工作所在的年度。"
-    elif period.is_locked:
-        errors["period"] = f"{period.name}已锁定，不能再修改进展。"
-    if data.status not in ProgressStatus.values:
-        errors["status"] = "请选择推进状态。"
-    if not 0 <= data.percent <= 100:
-        errors["percent"] = "完成进度必须在 0 到 100 之间。"
-    elif data.status == ProgressStatus.DONE and data.percent != 100:
-        errors["percent"] = "标记为“已完成”时，完成进度应为 100%。"
-    if not data.progress.strip():
-        errors["progress"] = "请填写进展情况。"
-    indicators = {i.pk: i for i in task.indicators.all()}
-    for indicator_id, actual in data.actuals.items():
-        ind = indicators.get(indicator_id)
-        key = f"actual_{indicator_id}"
-        if ind is None:
-            errors[key] = "该指标不属于本项工作。"
-        elif actual.value is not None and actual.value < 0:
-            errors[key] = f"“{ind.name}”的完成值不能为负数。"
-        elif ind.kind == IndicatorKind.RATE and actual.value is not None and actual.value > 100:
-            errors[key] = f"“{ind.name}”是比率，不能超过 100%。"
-    if "percent" not in errors and not data.problems.strip():
-        expected = expected_progress(task.plan.year, today, task.node_targets)
-        colour = task_colour(
-            done=data.status == ProgressStatus.DONE,
-            percent=data.percent,
-            expected=expected,
-            overdue=today > task.due_date,
-            amber_points=settings.UNIONPLAN_AMBER_POINTS,
-            red_points=settings.UNIONPLAN_RED_POINTS,
-        )
-        if colour in (Colour.AMBER, Colour.RED):
-            errors["problems"] = (
-                f"按当前进度（应达 {expected:.0f}%）本项工作为{COLOUR_LABELS[colour]}，"
-                "请填写存在问题。"
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
-def progress_save(
-    *,
-    task: KeyTask,
-    period: ReportingPeriod,
-    user: User,
-    data: ProgressInput,
-    expected_version: int,
-    source: str = Source.WEB,
-) -> ProgressUpdate:
-    """Create or edit the lead department's update of ``task`` for ``period``.
-
-    ``expected_version`` is the version the user's form was based on (0 for a new update);
-    anything else than the stored version is refused with ConflictError, never overwritten.
-    """
-    if not policies.can(user, "task.update_progress", task):
-        raise PermissionDenied("只有牵头部室的工作人员可以更新本项工作的进展。")
-    _validate_progress(task=task, period=period, data=data, today=clock.today())
-    with transaction.atomic(), recording(actor=user, source=source):
-        update = ProgressUpdate.objects.select_for_update().filter(task=task, period=period).first()
-        if update is None and expected_version != 0:
-            raise ConflictError(current=None, message="该期进展已被删除，请刷新后重新填写。")
-        if update is not None and update.version != expected_version:
-            raise _progress_conflict(update)
-        if update is None:
-            update = ProgressUpdate(task=task, period=period, created_by=user)
-        update.status = data.status
-        update.percent = data.percent
-        update.progress = data.progress.strip()
-        update.problems = data.problems.strip()
-        update.next_steps = data.next_steps.strip()
-        update.updated_by = user
-        update.version = (update.version + 1) if update.pk else 1
-        try:
-            with transaction.atomic():
-                update.save()
-        except IntegrityError:
-            # Someone created this period's update between our read and our insert.
-            raise _progress_conflict(ProgressUpdate.objects.get(task=task, period=period)) from None
-        _save_actuals(update, data.actuals)
-    return update
-
-
-def _progress_conflict(current: ProgressUpdate) -> ConflictError:
-    who = current.updated_by.display_name if current.updated_by else "其他人"
-    when = timezone.localtime(current.updated_at).strftime("%m月%d日 %H:%M")
-    return ConflictError(
-        current=current,
-        message=f"在您编辑期间，{who}已于{when}修改了{current.period.name}的进展。"
-        "您填写的内容未保存，仍保留在表单中；请对照下方最新内容后再提交。",
-    )
-
-
-def _save_actuals(update: ProgressUpdate, actuals: dict[int, ActualInput]) -> None:
-    existing = {a.indicator_id: a for a in update.actuals.all()}
-    for indicator_id, value in actuals.items():
-        row = existing.get(indicator_id) or IndicatorActual(
-            update=update, indicator_id=indicator_id
-        )
-        row.value = value.value
-        row.done = value.done
-        row.done_on = (value.done_on or clock.today()) if value.done else None
-        if row.pk is None and row.value is None and not row.done:
-            continue  # nothing entered for this indicator
-        row.save()
-
-
-def instruction_create(
-    *, task: KeyTask, user: User, text: str, source: str = Source.WEB
-) -> Instruction:
-    """A leader writes an instruction (批示) on a task for its lead department to answer."""
-    if not policies.can(user, "task.instruct", task):
-        raise PermissionDenied("只有区总领导可以作出批示。")
-    if not text.strip():
-        raise ValidationError({"text": "请填写批示内容。"})
-    with transaction.atomic(), recording(actor=user, source=source):
-        instruction = Instruction(task=task, author=user, text=text.strip())
-        instruction.save()
-    return instruction
-
-
-def instruction_answer(
-    *,
-    instruction: Instruction,
-    user: User,
-    answer: str,
-    expected_version: int,
-    source: str = Source.WEB,
-) -> Instruction:
-    """The lead department answers (or amends its answer to) an instruction."""
-    if not policies.can(user, "instruction.answer", instruction):
-        raise PermissionDenied("只有牵头部室的工作人员可以答复该批示。")
-    if not answer.strip():
-        raise ValidationError({"answer": "请填写办理情况。"})
-    with transaction.atomic(), recording(actor=user, source=source):
-        current = Instruction.objects.select_for_update().get(pk=instruction.pk)
-        if current.version != expected_version:
-            raise ConflictError(
-                current=current,
-                message="该批示已被他人答复或修改，您填写的内容未保存，请查看最新答复。",
-            )
-        current.answer = answer.strip()
-        current.answered_by = user
-        current.answered_at = timezone.now()
-        current.version += 1
-        current.save()
-    return current
