@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from history.models import AuditedModel
 from tasks.models import QUARTER_NAMES, PeriodKind, ReportingPeriod
+from tasks.status import COLOUR_LABELS
 
 # The calendar moved to the plan's side; these names stay importable from here for old callers.
 __all__ = ["QUARTER_NAMES", "PeriodKind", "ReportingPeriod"]
@@ -268,6 +269,13 @@ class JobStatus(models.TextChoices):
     EXPIRED = "expired", "已过期"
 
 
+class JobKind(models.TextChoices):
+    """The documents the export pipeline builds (exports.registry holds how)."""
+
+    QUARTERLY = "quarterly", "季度推进情况表"
+    TASK_LIST = "task_list", "重点工作清单"
+
+
 class ReportJob(models.Model):
     """A request for the quarterly workbook; this row, not the broker, is the truth about it."""
 
@@ -290,6 +298,10 @@ class ReportJob(models.Model):
         null=True,
         blank=True,
     )
+    kind = models.CharField(
+        "类型", max_length=30, choices=JobKind.choices, default=JobKind.QUARTERLY
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
@@ -307,13 +319,21 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="job_status_time")]
 
     def __str__(self) -> str:
-        return f"{self.period} 推进情况表 #{self.pk}"
+        return f"{self.period} {self.get_kind_display()} #{self.pk}"
 
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
 
     @property
+    def colour_label(self) -> str:
+        """The colour a list export was limited to, as people read it (e.g. 严重滞后)."""
+        colour = self.params.get("colour", "") if isinstance(self.params, dict) else ""
+        return {c.value: label for c, label in COLOUR_LABELS.items()}.get(str(colour), "")
+
+    @property
     def file_name(self) -> str:
         scope = f"（{self.department.name}）" if self.department is not None else ""
+        if self.kind == JobKind.TASK_LIST:
+            return f"{self.period.plan.year}年重点工作清单{scope}.xlsx"
         return f"{self.period.plan.year}年{self.period.name}推进情况表{scope}.xlsx"

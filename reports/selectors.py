@@ -554,3 +554,16 @@ def entries_for_review_by_ids(user: Any, entry_ids: list[int]) -> list[ReportEnt
         .select_related("report__unit", "report__period", "task__plan")
         .prefetch_related("task__leads")
     )
+
+
+def indicators_annotate_unit_sums(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Indicators annotated with the units' approved (``units_approved``) and submitted, not yet
+    reviewed (``units_pending``) contributions; registered with the plan in reports/apps.py."""
+    return indicators.annotate(
+        units_approved=Sum(
+            "contributions__value", filter=Q(contributions__entry__state=EntryState.APPROVED)
+        ),
+        units_pending=Sum(
+            "contributions__value", filter=Q(contributions__entry__state=EntryState.SUBMITTED)
+        ),
+    )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -25,13 +23,11 @@ from reports.models import (
     Attachment,
     Contribution,
     EntryState,
-    JobStatus,
     PeriodReopening,
     Reminder,
     ReminderKind,
     ReportEntry,
     ReportingPeriod,
-    ReportJob,
     UnitReport,
 )
 from tasks.locking import ConflictError, lock_for_update
@@ -579,148 +575,3 @@ def period_reopen(
             url=url,
         )
     return reopening
-
-
-# --- workbook jobs ---------------------------------------------------------------------------
-
-
-def report_job_request(
-    *, period: ReportingPeriod, user: User | None, department: Unit | None = None
-) -> ReportJob:
-    """Ask for the quarterly workbook; the job is queued once the request's transaction commits."""
-    if user is not None and not policies.can(user, "job.request"):
-        raise PermissionDenied("只有部室工作人员和领导可以生成推进情况表。")
-    if user is not None and not policies.periods_visible_to(user).filter(pk=period.pk).exists():
-        raise PermissionDenied("您无权查看该周期的数据。")
-    if department is not None and department.kind != "department":
-        raise ValidationError({"department": "请选择一个区总部室。"})
-    job = ReportJob.objects.create(period=period, department=department, requested_by=user)
-    action_record(
-        actor=user,
-        source=Source.WEB if user is not None else Source.SYSTEM,
-        verb="生成报表",
-        summary=f"{period.plan.year}年{period.name}推进情况表"
-        + (f"（{department.name}）" if department is not None else ""),
-        plan=period.plan,
-    )
-    transaction.on_commit(lambda: report_job_enqueue(job.pk))
-    return job
-
-
-def report_job_enqueue(job_id: int) -> None:
-    """Hand a job to the workers (in-process when no broker is configured)."""
-    from reports.jobs import build_report_workbook
-
-    build_report_workbook.delay(job_id)
-
-
-def _job_file_name(job: ReportJob) -> str:
-    # One fixed name per job: a job that runs twice overwrites, it never leaves two files.
-    return f"private/exports/{job.period.plan.year}/job-{job.pk}.xlsx"
-
-
-def report_job_run(job_id: int) -> ReportJob:
-    """Build a job's workbook; idempotent: a job already done is left as it is."""
-    from reports.workbook import build_quarterly_workbook, workbook_data
-
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (JobStatus.DONE, JobStatus.EXPIRED):
-            return job
-        job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.attempts += 1
-        job.error = ""
-        job.save(update_fields=["status", "started_at", "attempts", "error"])
-    job = ReportJob.objects.select_related("period__plan", "department").get(pk=job_id)
-    tasks = KeyTask.objects.filter(plan=job.period.plan)
-    scope = "全部重点工作"
-    if job.department is not None:
-        tasks = tasks.filter(leads__unit=job.department).distinct()
-        scope = f"{job.department.name}牵头的工作"
-    content = build_quarterly_workbook(workbook_data(period=job.period, tasks=tasks, scope=scope))
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().select_related("period__plan").get(pk=job_id)
-        if job.status == JobStatus.DONE:
-            return job  # another run finished first; its file and record stand
-        storage = job.file.storage
-        name = _job_file_name(job)
-        if storage.exists(name):
-            storage.delete(name)  # a half-written file of a killed run
-        job.file.name = storage.save(name, ContentFile(content))
-        job.status = JobStatus.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "finished_at"])
-    if job.requested_by_id:
-        notify(
-            users=User.objects.filter(pk=job.requested_by_id),
-            title=f"{job.file_name}已生成",
-            url=reverse("reports:job_list"),
-        )
-    return job
-
-
-def report_job_fail(job_id: int, reason: str) -> None:
-    """Record why a job failed; no file is kept for it."""
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == JobStatus.DONE:
-            return
-        job.status = JobStatus.FAILED
-        job.error = reason[:2000] or "未知错误"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-
-
-def report_job_retry(*, job: ReportJob, user: User) -> ReportJob:
-    """The person who asked (or an admin) queues a failed job again."""
-    if job.status != JobStatus.FAILED:
-        raise ValidationError({"job": "只有失败的任务可以重试。"})
-    if job.requested_by_id != user.pk and not policies.is_admin(user):
-        raise PermissionDenied("只能重试自己申请的任务。")
-    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, error="")
-    transaction.on_commit(lambda: report_job_enqueue(job.pk))
-    job.refresh_from_db()
-    return job
-
-
-def report_jobs_sweep(*, stale_after: dt.timedelta) -> int:
-    """Queue again the jobs stuck in queued or running longer than ``stale_after``."""
-    cutoff = timezone.now() - stale_after
-    stuck = list(
-        ReportJob.objects.filter(
-            Q(status=JobStatus.QUEUED, created_at__lt=cutoff)
-            | Q(status=JobStatus.RUNNING, started_at__lt=cutoff)
-        ).values_list("pk", flat=True)
-    )
-    for job_id in stuck:
-        ReportJob.objects.filter(pk=job_id).update(status=JobStatus.QUEUED)
-        transaction.on_commit(functools.partial(report_job_enqueue, job_id))
-    return len(stuck)
-
-
-def report_jobs_for_closed_periods(*, today: dt.date) -> int:
-    """Request the quarter's workbook once a period's due date has passed (or it is locked)."""
-    periods = (
-        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE)
-        .filter(Q(due_date__lt=today) | Q(is_locked=True))
-        .exclude(jobs__requested_by__isnull=True, jobs__department__isnull=True)
-    )
-    count = 0
-    for period in periods:
-        report_job_request(period=period, user=None)
-        count += 1
-    return count
-
-
-def report_jobs_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete workbook files older than the retention (UNIONPLAN_EXPORT_RETENTION_DAYS)."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.UNIONPLAN_EXPORT_RETENTION_DAYS)
-    expired = 0
-    for job in ReportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff):
-        if job.file:
-            job.file.delete(save=False)
-        ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.EXPIRED, file="")
-        expired += 1
-    return expired

@@ -21,8 +21,4 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/batch/", views.review_batch, name="review_batch"),
     path("reviews/reports/<int:pk>/", views.review_report, name="review_report"),
-    path("reports/jobs/", views.job_list, name="job_list"),
-    path("reports/jobs/<int:pk>/", views.job_detail, name="job_detail"),
-    path("reports/jobs/<int:pk>/download/", views.job_download, name="job_download"),
-    path("reports/jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
 ]

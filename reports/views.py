@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from departments.models import REPORTING_KINDS, Unit
 from reports import selectors, services
 from reports.forms import EntryForm, ReviewForm
-from reports.models import ReportingPeriod, ReportJob
+from reports.models import ReportingPeriod
 from reports.selectors import report_status, report_with_entries
-from tasks.selectors import period_current, plan_current, plan_for_year_param, timeline_entries
+from tasks.selectors import plan_current, plan_for_year_param, timeline_entries
 from tasks.services import ConflictError
 from unionplan import clock, policies
 
@@ -487,83 +487,3 @@ def _form_id(request: SignedInHttpRequest, name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,9}", value):
         return None
     return int(value)
-
-
-# --- workbook jobs ---------------------------------------------------------------------------
-
-
-def _jobs_for(user: Any) -> Any:
-    return ReportJob.objects.filter(
-        period__plan__in=policies.plans_visible_to(user)
-    ).select_related("period__plan", "department", "requested_by")
-
-
-@login_required
-def job_list(request: SignedInHttpRequest) -> HttpResponse:
-    """Request the quarterly workbook; earlier workbooks to download again."""
-    if not policies.can(request.user, "job.view"):
-        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
-    plan = plan_current(policies.plans_visible_to(request.user))
-    periods = list(plan.periods.order_by("kind", "number")) if plan else []
-    errors: list[str] = []
-    if request.method == "POST":
-        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
-        dept_id = request.POST.get("department", "")
-        department = Unit.objects.filter(pk=dept_id).first() if dept_id.isdigit() else None
-        if period is None:
-            errors.append("请选择填报周期。")
-        else:
-            try:
-                services.report_job_request(period=period, user=request.user, department=department)
-            except ValidationError as exc:
-                errors.extend(m for ms in exc.message_dict.values() for m in ms)
-            else:
-                messages.success(request, "已提交生成任务，完成后可在下方下载。")
-                return redirect("reports:job_list")
-    current = period_current(plan, clock.today()) if plan else None
-    context = {
-        "plan": plan,
-        "periods": periods,
-        "current": current,
-        "departments": Unit.objects.filter(kind="department", is_active=True),
-        "jobs": list(_jobs_for(request.user)[:50]),
-        "errors": errors,
-        "nav_active": "jobs",
-    }
-    return render(request, "reports/job_list.html", context, status=400 if errors else 200)
-
-
-@login_required
-@require_GET
-def job_detail(request: SignedInHttpRequest, pk: int) -> HttpResponse:
-    """One job's row; htmx polls it until the job is finished."""
-    if not policies.can(request.user, "job.view"):
-        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
-    job = get_object_or_404(_jobs_for(request.user), pk=pk)
-    return render(request, "reports/job_list.html#job-row", {"job": job})
-
-
-@login_required
-@require_GET
-def job_download(request: SignedInHttpRequest, pk: int) -> FileResponse:
-    """Download a finished workbook."""
-    if not policies.can(request.user, "job.view"):
-        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
-    job = get_object_or_404(_jobs_for(request.user), pk=pk, status="done")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
-
-
-@login_required
-@require_POST
-def job_retry(request: SignedInHttpRequest, pk: int) -> HttpResponse:
-    """Queue a failed job again."""
-    if not policies.can(request.user, "job.view"):
-        raise PermissionDenied("推进情况表仅对部室工作人员和领导开放。")
-    job = get_object_or_404(_jobs_for(request.user), pk=pk)
-    try:
-        services.report_job_retry(job=job, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    else:
-        messages.success(request, "已重新提交生成任务。")
-    return redirect("reports:job_list")

@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from departments.models import kind_order
 from history.models import Action, Event
+from tasks.figures import indicators_with_unit_figures
 from tasks.models import (
     Indicator,
     IndicatorActual,
@@ -35,9 +36,9 @@ def task_queryset_for_display(
     tasks: QuerySet[KeyTask], *, with_unit_sums: bool = False
 ) -> QuerySet[KeyTask]:
     """Tasks with everything a page shows of them, in a fixed number of queries."""
-    indicators = (
-        _indicators_with_unit_sums() if with_unit_sums else Indicator.objects.order_by("order")
-    )
+    indicators = Indicator.objects.order_by("order")
+    if with_unit_sums:
+        indicators = indicators_with_unit_figures(indicators)
     return tasks.select_related("section", "plan").prefetch_related(
         Prefetch("leads", queryset=TaskLead.objects.select_related("unit").order_by("order")),
         Prefetch(
@@ -47,18 +48,6 @@ def task_queryset_for_display(
             ),
         ),
         Prefetch("indicators", queryset=indicators),
-    )
-
-
-def _indicators_with_unit_sums() -> QuerySet[Indicator]:
-    """Indicators annotated with the units' approved and pending (submitted) contributions."""
-    return Indicator.objects.order_by("order").annotate(
-        units_approved=Sum(
-            "contributions__value", filter=Q(contributions__entry__state="approved")
-        ),
-        units_pending=Sum(
-            "contributions__value", filter=Q(contributions__entry__state="submitted")
-        ),
     )
 
 

@@ -84,7 +84,7 @@ def task_list(request: SignedInHttpRequest) -> HttpResponse:
     if filters["section"].isdigit():
         tasks = tasks.filter(section_id=int(filters["section"]))
     lead_id = str(request.user.unit_id) if mine else filters["lead"]
-    if lead_id.isdigit():
+    if lead_id.isascii() and lead_id.isdigit() and len(lead_id) < 10:
         tasks = tasks.filter(leads__unit_id=int(lead_id))
     if filters["q"]:
         tasks = tasks.filter(
@@ -114,6 +114,8 @@ def task_list(request: SignedInHttpRequest) -> HttpResponse:
         "sections": plan.sections.order_by("number"),
         "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
         "colours": [(c.value, COLOUR_LABELS[c]) for c in COLOUR_ORDER],
+        "can_export": policies.can(request.user, "job.request"),
+        "export_lead": lead_id if lead_id.isascii() and lead_id.isdigit() else "",
         "query_string": params.urlencode(),
         "filtered": any(filters.values()) or mine,
         "today": today,

@@ -16,15 +16,13 @@ from django.test import Client
 
 from departments.models import ApiToken, User
 from departments.services import token_create
+from exports.services import report_job_fail, report_job_request, report_job_run
 from notifications.models import Notification
 from reports.models import Attachment, ReportEntry, ReportingPeriod, ReportJob, UnitReport
 from reports.services import (
     EntryInput,
     attachment_add,
     entry_save,
-    report_job_fail,
-    report_job_request,
-    report_job_run,
     report_open,
     report_submit,
 )

@@ -329,24 +329,24 @@ MATRIX: dict[str, Row] = {
     "submission-grid": Row(
         lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=401)
     ),
-    "reports:job_list": Row(
+    "exports:job_list": Row(
         lambda w: "/reports/jobs/", only(READERS_200, others=403, anonymous=302)
     ),
-    "reports:job_list#post": Row(
+    "exports:job_list#post": Row(
         lambda w: "/reports/jobs/",
         only(dict.fromkeys(READERS_200, 302), others=403, anonymous=302),
         method="post",
         data=lambda w: {"period": w.period(3).pk},
     ),
-    "reports:job_detail": Row(
+    "exports:job_detail": Row(
         lambda w: f"/reports/jobs/{w.done_job().pk}/",
         only(READERS_200, others=403, anonymous=302),
     ),
-    "reports:job_download": Row(
+    "exports:job_download": Row(
         lambda w: f"/reports/jobs/{w.done_job().pk}/download/",
         only(READERS_200, others=403, anonymous=302),
     ),
-    "reports:job_retry": Row(
+    "exports:job_retry": Row(
         lambda w: f"/reports/jobs/{w.failed_job().pk}/retry/",
         only({"leader": 302, "admin": 302}, others=403, anonymous=302),  # the requester
         method="post",

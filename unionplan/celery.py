@@ -8,5 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionplan.settings")
 
 app = Celery("unionplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Jobs live in reports/jobs.py (never tasks/tasks.py: `tasks` is the plan app).
+# Jobs live in <app>/jobs.py (reports: reminders; exports: documents), never tasks/tasks.py:
+# `tasks` is the plan app.
 app.autodiscover_tasks(related_name="jobs")

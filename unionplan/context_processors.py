@@ -52,7 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "审核", "url": reverse("reports:review_list"), "key": "reviews"})
         if policies.can(user, "grid.view"):
             items.append({"label": "报送情况", "url": reverse("reports:grid"), "key": "grid"})
-            items.append({"label": "推进情况表", "url": reverse("reports:job_list"), "key": "jobs"})
+            items.append({"label": "推进情况表", "url": reverse("exports:job_list"), "key": "jobs"})
         items.append({"label": "接口文档", "url": reverse("api-docs"), "key": "api"})
     if policies.can(user, "site.admin"):
         items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "departments",
     "tasks",
     "reports",
+    "exports",
     "notifications",
     "dashboard",
 ]
@@ -264,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "tasks.models.PlanStatus",
         "ProgressStatusEnum": "tasks.models.ProgressStatus",
+        "JobKindEnum": "reports.models.JobKind",
+        "UnitKindEnum": "departments.models.UnitKind",
+        "IndicatorKindEnum": "tasks.models.IndicatorKind",
+        "PeriodKindEnum": "tasks.models.PeriodKind",
     },
 }
 
@@ -303,11 +308,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,  # daily; the job itself sends at most one reminder a day
     },
     "closed-period-workbooks": {
-        "task": "reports.jobs.request_closed_period_workbooks",
+        "task": "exports.jobs.request_closed_period_workbooks",
         "schedule": 24 * 60 * 60,
     },
-    "sweep-report-jobs": {"task": "reports.jobs.sweep_report_jobs", "schedule": 5 * 60},
-    "expire-report-files": {"task": "reports.jobs.expire_report_files", "schedule": 24 * 60 * 60},
+    "sweep-export-jobs": {"task": "exports.jobs.sweep_export_jobs", "schedule": 5 * 60},
+    "expire-export-files": {"task": "exports.jobs.expire_export_files", "schedule": 24 * 60 * 60},
 }
 
 # Status colours (红黄绿灯): how many points behind expected progress a task may be.

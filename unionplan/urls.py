@@ -8,12 +8,12 @@ from rest_framework.routers import DefaultRouter
 
 from dashboard.api import DashboardSummaryView
 from departments.api import PersonViewSet, UnitViewSet
+from exports.api import ReportJobViewSet
 from notifications.api import NotificationViewSet
 from reports.api import (
     AttachmentViewSet,
     ReportEntryViewSet,
     ReportingPeriodViewSet,
-    ReportJobViewSet,
     SubmissionGridView,
     UnitReportViewSet,
 )
@@ -52,6 +52,7 @@ urlpatterns = [
     path("", task_views.home, name="home"),
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
+    path("", include("exports.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("departments.urls")),

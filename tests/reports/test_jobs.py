@@ -142,7 +142,7 @@ def test_a_workbook_requested_in_the_browser_is_built_by_a_real_worker(worker, s
 def test_a_worker_killed_mid_job_leaves_it_to_finish_exactly_once(workers):
     from dashboard.benchdata import build_dataset
     from departments.services import units_ensure_reference
-    from reports.services import report_job_request, report_jobs_sweep
+    from exports.services import report_job_request, report_jobs_sweep
 
     units_ensure_reference()  # a transactional test starts from an empty database
     data = build_dataset(plans=1, tasks_per_plan=40, units=300, report_years=1)

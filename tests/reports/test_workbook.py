@@ -8,10 +8,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from reports.jobs import build_report_workbook
+from exports.formatters import build_quarterly_workbook
+from exports.jobs import run_export_job
+from exports.readers import workbook_data
+from exports.services import report_job_request, report_job_run, report_jobs_sweep
 from reports.models import JobStatus, ReportJob
-from reports.services import report_job_request, report_job_run, report_jobs_sweep
-from reports.workbook import build_quarterly_workbook, workbook_data
 from tasks.models import KeyTask, WorkPlan
 from tasks.services import ProgressInput, progress_save
 
@@ -125,7 +126,7 @@ def test_a_failed_job_records_its_reason_and_keeps_no_file(world, settings, tmp_
     blocker.write_text("x")
     settings.MEDIA_ROOT = str(blocker)  # saving the file fails for real
     job = report_job_request(period=world.period(3), user=world.user("leader"))
-    build_report_workbook.apply(args=[job.pk])
+    run_export_job.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error and not job.file
 

@@ -1,173 +1,20 @@
-"""The quarterly progress workbook (推进情况表): plan data → rows → an .xlsx file (bytes).
-
-``workbook_data`` reads everything in a fixed number of queries; ``build_quarterly_workbook`` is a
-pure function of that data, so it can be tested and benchmarked without a database.
+"""Formatters of the export pipeline: pure functions from a reader's plain values to file bytes
+(no database), so they are tested and benchmarked alone.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import QuerySet
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.models import ReportingPeriod
-from reports.selectors import approved_contributions, submission_grid
-from tasks.models import IndicatorKind, KeyTask
-from tasks.selectors import task_states
+from exports.readers import TaskListData, WorkbookData
 from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER
-
-CHINESE_QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-
-
-@dataclass
-class WorkbookData:
-    """Everything the workbook shows, as plain values."""
-
-    title: str
-    scope: str
-    cut_off: dt.date
-    generated_at: dt.datetime
-    period_name: str
-    quarters: list[str]
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-    indicators: list[dict[str, Any]] = field(default_factory=list)
-    departments: list[dict[str, Any]] = field(default_factory=list)
-    units: list[dict[str, Any]] = field(default_factory=list)
-    unit_indicators: list[str] = field(default_factory=list)
-    colour_counts: list[tuple[str, int]] = field(default_factory=list)
-
-
-def workbook_data(
-    *, period: ReportingPeriod, tasks: QuerySet[KeyTask], scope: str = "全部重点工作"
-) -> WorkbookData:
-    """Read the plan as it stood at the period's end (or today, if earlier)."""
-    from dashboard.selectors import department_figures  # imported here, as in _unit_rows
-
-    plan = period.plan
-    cut_off = min(period.end_date, timezone.localdate())
-    states = task_states(tasks, cut_off)
-    periods = list(plan.periods.filter(kind=period.kind).order_by("number"))
-    data = WorkbookData(
-        title=f"{plan.title.split('年')[0]}年重点工作{period.name}推进情况表",
-        scope=scope,
-        cut_off=cut_off,
-        generated_at=timezone.localtime(),
-        period_name=period.name,
-        quarters=[p.name for p in periods],
-    )
-    # Approved unit contributions by indicator and period (one aggregate query).
-    approved = approved_contributions(by=("indicator", "period"), tasks=tasks)
-    counts = {c: 0 for c in COLOUR_ORDER}
-    for state in states:
-        task = state.task
-        counts[state.colour] += 1
-        this = next((u for u in task.updates.all() if u.period_id == period.pk), None)
-        data.tasks.append(
-            {
-                "section": f"{task.section.numeral}、{task.section.title}",
-                "number": task.number,
-                "title": task.title,
-                "leads": "、".join(lead.unit.name for lead in task.leads.all()),
-                "participants": task.participants_text,
-                "targets": "；".join(f"{i.name} {i.target_display}" for i in task.indicators.all()),
-                "progress": this.progress if this else "本季度未填报",
-                "cumulative": f"完成 {state.percent}%；"
-                + "；".join(f"{s.indicator.name} {s.actual_display}" for s in state.indicators),
-                "status": state.colour_label,
-                "colour": state.colour,
-                "problems": this.problems if this else "",
-                "next_steps": this.next_steps if this else "",
-            }
-        )
-        own_by_period: dict[int, dict[int, Decimal]] = {}
-        for update in task.updates.all():
-            for actual in update.actuals.all():
-                if actual.value is not None:
-                    own_by_period.setdefault(actual.indicator_id, {})[update.period_id] = (
-                        actual.value
-                    )
-        for s in state.indicators:
-            ind = s.indicator
-            if ind.kind == IndicatorKind.MILESTONE:
-                continue
-            per_quarter = []
-            for p in periods:
-                own = own_by_period.get(ind.pk, {}).get(p.pk)
-                units = approved.get((ind.pk, p.pk)) if ind.kind == IndicatorKind.COUNT else None
-                value = None if own is None and units is None else (own or 0) + (units or 0)
-                per_quarter.append(float(value) if value is not None else None)
-            data.indicators.append(
-                {
-                    "task": f"{task.number}. {task.title}",
-                    "name": ind.name,
-                    "target": ind.target_display,
-                    "quarters": per_quarter,
-                    "cumulative": float(s.actual) if s.actual is not None else None,
-                    "percent": (s.percent or 0) / 100,
-                }
-            )
-    data.colour_counts = [(COLOUR_LABELS[c], counts[c]) for c in COLOUR_ORDER]
-    data.departments = [
-        {
-            "name": dept.label,
-            "order": dept.key,
-            "tasks": dept.tasks,
-            "percent_sum": dept.percent_sum,
-            **dept.colours,
-            "percent": dept.percent / 100,
-        }
-        for dept in department_figures(states, year=plan.year)
-    ]
-    _unit_rows(data, period, tasks, cut_off)
-    return data
-
-
-def _unit_rows(
-    data: WorkbookData, period: ReportingPeriod, tasks: QuerySet[KeyTask], cut_off: dt.date
-) -> None:
-    from dashboard.selectors import unit_ranking
-
-    grid = submission_grid(period.plan, max(cut_off, period.due_date + dt.timedelta(days=1)))
-    ranking = {r.unit.pk: (n + 1, r.score) for n, r in enumerate(unit_ranking(period.plan, grid))}
-    count_indicators = list(
-        tasks.filter(indicators__kind=IndicatorKind.COUNT)
-        .values_list("indicators__pk", "number", "indicators__name")
-        .order_by("number", "indicators__order")
-    )
-    data.unit_indicators = [f"{n}. {name}" for _, n, name in count_indicators]
-    sums = approved_contributions(
-        by=("unit", "indicator"), period=period, indicator_ids=[i for i, _, _ in count_indicators]
-    )
-    for unit in grid.units:
-        cell = grid.cells[(unit.pk, period.pk)]
-        report = cell["report"]
-        rank, score = ranking.get(unit.pk, (None, None))
-        data.units.append(
-            {
-                "name": unit.name,
-                "state": cell["label"],
-                "submitted_at": timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M")
-                if report and report.submitted_at
-                else "",
-                "values": [
-                    float(sums[(unit.pk, i)]) if (unit.pk, i) in sums else None
-                    for i, _, _ in count_indicators
-                ],
-                "rank": rank,
-                "score": score,
-            }
-        )
-
 
 # --- formatting -----------------------------------------------------------------------------
 
@@ -414,3 +261,65 @@ def build_quarterly_workbook(data: WorkbookData) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+TASK_LIST_KEYS = (
+    "number",
+    "title",
+    "section",
+    "leads",
+    "colour_label",
+    "percent",
+    "expected",
+    "indicators",
+    "latest",
+    "due",
+)
+
+
+def _row_height(row: dict[str, Any], headers: list[tuple[str, float]]) -> float:
+    """Points a wrapped row needs: the most lines any cell wraps to (a CJK character is about
+    1.9 column-width units at 10 pt), 12.5 points a line."""
+    lines = 1
+    for key, (_name, width) in zip(TASK_LIST_KEYS, headers, strict=True):
+        text = str(row.get(key) or "")
+        units = sum(1.9 if ord(ch) > 0x2E7F else 1.0 for ch in text)
+        lines = max(lines, -(-int(units) // max(int(width), 1)))
+    return 12.5 * lines + 3
+
+
+def build_task_list_workbook(data: TaskListData) -> bytes:
+    """The task list as one printable sheet, a row a task with its colour, progress and figures."""
+    wb = Workbook()
+    wb.remove(cast(Worksheet, wb.active))
+    headers: list[tuple[str, float]] = [
+        ("序号", 5),
+        ("重点工作", 22),
+        ("板块", 14),
+        ("牵头部室", 10),
+        ("状态", 9),
+        ("完成进度", 8),
+        ("时间进度", 8),
+        ("量化指标", 26),
+        ("最新进展", 40),
+        ("完成时限", 11),
+    ]
+    heading = f"{data.title}（{data.scope}，截至 {data.cut_off:%Y年%m月%d日}）"
+    ws = _sheet(wb, "重点工作清单", headers, heading)
+    for n, row in enumerate(data.rows, start=3):
+        put(ws, n, 1, row["number"], alignment=CENTER)
+        put(ws, n, 2, row["title"])
+        put(ws, n, 3, row["section"])
+        put(ws, n, 4, row["leads"])
+        put(ws, n, 5, row["colour_label"], alignment=CENTER, fill=STATUS_FILLS[row["colour"]])
+        put(ws, n, 6, row["percent"] / 100, alignment=CENTER, number_format="0%")
+        put(ws, n, 7, row["expected"] / 100, alignment=CENTER, number_format="0%")
+        put(ws, n, 8, row["indicators"])
+        put(ws, n, 9, row["latest"])
+        put(ws, n, 10, row["due"], alignment=CENTER, number_format="yyyy-mm-dd")
+        ws.row_dimensions[n].height = _row_height(row, headers)
+    if not data.rows:
+        put(ws, 3, 1, "没有符合条件的重点工作。")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

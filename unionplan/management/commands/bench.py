@@ -97,7 +97,8 @@ class Command(BaseCommand):
 
     def _workbook(self, plan: WorkPlan) -> None:
         """A quarter's workbook of the set, next to raw write-only openpyxl with the same cells."""
-        from reports.workbook import build_quarterly_workbook, workbook_data
+        from exports.formatters import build_quarterly_workbook
+        from exports.readers import workbook_data
         from tasks.models import KeyTask
 
         period = plan.periods.get(number=1)

@@ -1,0 +1,42 @@
+"""The kinds of document the export pipeline builds: one line each, a reader and a formatter.
+
+Adding a kind touches its reader (exports/readers.py), its formatter (exports/formatters.py) and
+one line here (plus its choice in reports.models.JobKind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from exports.formatters import build_quarterly_workbook, build_task_list_workbook
+from exports.readers import quarterly_read, task_list_read
+from reports.models import JobKind, ReportJob
+
+
+@dataclass(frozen=True)
+class Builder:
+    """How one kind of document is made: read (queries) → format (bytes)."""
+
+    kind: str
+    read: Callable[[ReportJob], Any]
+    format: Callable[[Any], bytes]
+    extension: str = "xlsx"
+
+    def build(self, job: ReportJob) -> bytes:
+        return self.format(self.read(job))
+
+
+BUILDERS: dict[str, Builder] = {
+    JobKind.QUARTERLY: Builder(JobKind.QUARTERLY, quarterly_read, build_quarterly_workbook),
+    JobKind.TASK_LIST: Builder(JobKind.TASK_LIST, task_list_read, build_task_list_workbook),
+}
+
+
+def builder_for(kind: str) -> Builder:
+    """The builder of a kind; a job of an unknown kind fails with its reason recorded."""
+    try:
+        return BUILDERS[kind]
+    except KeyError:
+        raise LookupError(f"没有这种导出类型：{kind}") from None

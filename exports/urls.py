@@ -1,0 +1,12 @@
+from django.urls import path
+
+from exports import views
+
+app_name = "exports"
+
+urlpatterns = [
+    path("reports/jobs/", views.job_list, name="job_list"),
+    path("reports/jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("reports/jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("reports/jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+]
