@@ -58,6 +58,9 @@ class Section(models.Model):
     number = models.PositiveSmallIntegerField("序号")
     numeral = models.CharField("序号（汉字）", max_length=8)
     title = models.CharField("标题", max_length=300)
+    description = models.TextField(
+        "导语", blank=True, help_text="板块开头的引导语，如“……，重点做好以下工作：”"
+    )
 
     class Meta:
         verbose_name = "板块"

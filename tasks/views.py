@@ -40,7 +40,12 @@ def home(request: SignedInHttpRequest) -> HttpResponse:
     """Open the current plan, or say what to do when there is none yet."""
     plan = selectors.plan_current(policies.plans_visible_to(request.user))
     if plan is None:
-        return render(request, "tasks/plan_empty.html", status=200)
+        return render(
+            request,
+            "tasks/plan_empty.html",
+            {"can_manage_plans": policies.can(request.user, "plan.manage")},
+            status=200,
+        )
     return redirect(plan)
 
 
@@ -66,6 +71,7 @@ def plan_overview(request: SignedInHttpRequest, year: int) -> HttpResponse:
         "lead": lead,
         "query": query,
         "filtered": bool(lead or query),
+        "can_manage_plans": policies.can(request.user, "plan.manage"),
         "nav_active": "plan",
     }
     return render(request, "tasks/plan_overview.html", context)

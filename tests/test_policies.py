@@ -74,6 +74,8 @@ def progress_json(w: World) -> dict:
 
 
 API_READ = everyone_signed_in(200, anonymous=401)  # 401 + WWW-Authenticate: Bearer
+ADMIN_ONLY_PAGE = only({"admin": 200}, others=403, anonymous=302)
+ADMIN_ONLY_POST = only({"admin": 302}, others=403, anonymous=302)
 READERS_200 = {"staff_other": 200, "staff_lead": 200, "leader": 200, "admin": 200}
 # Task 10's submitted entry of 坂田: its unit, its reviewers, leaders and admins see it.
 ENTRY_10_VISIBLE = {
@@ -98,6 +100,68 @@ REVIEW_API = {
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: "/", everyone_signed_in(302, anonymous=302)),
     "tasks:plan_overview": Row(lambda w: "/plans/2024/", everyone_signed_in(200, anonymous=302)),
+    # Plan administration: administrators only.
+    "planning:plan_list": Row(lambda w: "/plans/manage/", ADMIN_ONLY_PAGE),
+    "planning:import_upload": Row(lambda w: "/plans/import/", ADMIN_ONLY_PAGE),
+    "planning:import_template": Row(lambda w: "/plans/import/template.xlsx", ADMIN_ONLY_PAGE),
+    "planning:import_confirm": Row(
+        lambda w: "/plans/import/confirm/", {**ADMIN_ONLY_PAGE, "admin": 400}, method="post"
+    ),
+    # Copying 2024 creates the 2025 draft and redirects to it.
+    "planning:plan_copy": Row(
+        lambda w: "/plans/2024/copy/", {**ADMIN_ONLY_PAGE, "admin": 302}, method="post"
+    ),
+    "planning:plan_compare": Row(lambda w: "/plans/compare/", ADMIN_ONLY_PAGE),
+    # 编辑工作要点: administrators only; posts answer with a redirect back to the edit page.
+    "planning:plan_edit": Row(lambda w: "/plans/2024/edit/", ADMIN_ONLY_PAGE),
+    "planning:plan_edit#post": Row(
+        lambda w: "/plans/2024/edit/",
+        ADMIN_ONLY_POST,
+        method="post",
+        data=lambda w: {"title": w.plan.title, "framework": w.plan.framework, "paragraphs": ""},
+    ),
+    "planning:plan_publish": Row(
+        lambda w: "/plans/2024/publish/", ADMIN_ONLY_POST, method="post"
+    ),  # 2024 is active: refused with a message
+    "planning:section_create": Row(lambda w: "/plans/2024/edit/sections/new/", ADMIN_ONLY_PAGE),
+    "planning:section_edit": Row(
+        lambda w: f"/plans/edit/sections/{w.task.section_id}/", ADMIN_ONLY_PAGE
+    ),
+    "planning:section_delete": Row(
+        lambda w: f"/plans/edit/sections/{w.task.section_id}/delete/", ADMIN_ONLY_PAGE
+    ),
+    "planning:section_move": Row(
+        lambda w: f"/plans/edit/sections/{w.task.section_id}/move/",
+        ADMIN_ONLY_POST,
+        method="post",
+        data=lambda w: {"direction": "down"},
+    ),
+    "planning:task_create": Row(
+        lambda w: f"/plans/edit/sections/{w.task.section_id}/tasks/new/", ADMIN_ONLY_PAGE
+    ),
+    "planning:task_edit": Row(lambda w: f"/plans/edit/tasks/{w.task.pk}/", ADMIN_ONLY_PAGE),
+    "planning:task_delete": Row(
+        lambda w: f"/plans/edit/tasks/{w.task.pk}/delete/", ADMIN_ONLY_PAGE
+    ),
+    "planning:task_delete#post": Row(
+        lambda w: f"/plans/edit/tasks/{w.task.pk}/delete/", ADMIN_ONLY_POST, method="post"
+    ),  # task 10 has progress updates: refused with a message
+    "planning:task_move": Row(
+        lambda w: f"/plans/edit/tasks/{w.task.pk}/move/",
+        ADMIN_ONLY_POST,
+        method="post",
+        data=lambda w: {"direction": "up"},
+    ),
+    "planning:indicator_create": Row(
+        lambda w: f"/plans/edit/tasks/{w.task.pk}/indicators/new/", ADMIN_ONLY_PAGE
+    ),
+    "planning:indicator_edit": Row(
+        lambda w: f"/plans/edit/indicators/{w.task.indicators.first().pk}/", ADMIN_ONLY_PAGE
+    ),
+    "planning:indicator_delete": Row(
+        lambda w: f"/plans/edit/indicators/{w.task.indicators.first().pk}/delete/",
+        ADMIN_ONLY_PAGE,
+    ),
     "tasks:task_detail": Row(
         lambda w: f"/tasks/{w.task.pk}/", everyone_signed_in(200, anonymous=302)
     ),

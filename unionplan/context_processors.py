@@ -53,7 +53,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if policies.can(user, "grid.view"):
             items.append({"label": "报送情况", "url": reverse("reports:grid"), "key": "grid"})
             items.append({"label": "推进情况表", "url": reverse("exports:job_list"), "key": "jobs"})
-        items.append({"label": "接口文档", "url": reverse("api-docs"), "key": "api"})
+    if policies.can(user, "plan.manage"):
+        items.append(
+            {"label": "计划管理", "url": reverse("planning:plan_list"), "key": "planning"}
+        )
     if policies.can(user, "site.admin"):
         items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})
     unread = 0

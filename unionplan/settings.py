@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "history",
     "departments",
     "tasks",
+    "planning",
     "reports",
     "exports",
     "notifications",

@@ -51,6 +51,7 @@ router.register("people", PersonViewSet, basename="person")
 urlpatterns = [
     path("", task_views.home, name="home"),
     path("", include("tasks.urls")),
+    path("", include("planning.urls")),
     path("", include("reports.urls")),
     path("", include("exports.urls")),
     path("", include("notifications.urls")),

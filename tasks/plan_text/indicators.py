@@ -35,8 +35,12 @@ _PEOPLE_UNITS = ("人次", "人", "名")
 _CLAUSE_RE = re.compile(r"[^，。；！？,;!?]+")
 
 # Negated forms come first so that "不超过" is never read as "超过".
+# A level to reach or keep (达到、保持在、力争) is a floor too; a bare 达 counts only right
+# before the number, so that 达标 is no comparator.
 _BEFORE_COMPARATOR_RE = re.compile(
-    r"(?P<lte>不超过|不高于|控制在|最多|≤|<=)|(?P<gte>不少于|不低于|至少|最少|超过|≥|>=)"
+    r"(?P<lte>不超过|不高于|控制在|最多|≤|<=)"
+    r"|(?P<gte>不少于|不低于|至少|最少|超过|力争|达到|保持在|稳定在|提高到|提高至|提升到|提升至"
+    r"|增加到|≥|>=|达(?=\s*$))"
 )
 _GTE_AFTER = ("及以上", "以上")
 _LTE_AFTER = ("及以下", "以下", "以内")
@@ -75,7 +79,7 @@ _TRAILING_LINKS = (
 )
 # The counted noun follows the last of these inside the phrase before a number
 # ("在…区域开展律师驻点", "开展“…”等法律服务活动").
-_MID_MARKER_RE = re.compile(r"开展|举办|评选|打造|创建|完成|招录|配备|推动|选择|等(?![级次])")
+_MID_MARKER_RE = re.compile(r"开展|举办|评选|打造|创建|完成|招录|配备|设立|推动|选择|等(?![级次])")
 _LEADING_WORDS = (
     "组织开展",
     "优选优推",
@@ -118,6 +122,8 @@ _LEADING_WORDS = (
     "每个月",
     "每月",
 )
+# "各级各类创新工作室" names a whole class; dropping 各级 would leave the odd "各类创新工作室".
+_KEPT_PREFIXES = ("各级各类",)
 _BENEFICIARY_RE = re.compile(r"^(?P<obj>.+?)(?P<verb>配备|配置|提供|设立|建立)(?P<what>.+)$")
 
 
@@ -156,7 +162,8 @@ def _strip_suffixes(text: str, suffixes: tuple[str, ...]) -> str:
 
 def _clean_noun(text: str) -> str:
     text = _strip_prefixes(text.strip(), _AFTER_JUNK)
-    text = _strip_prefixes(text, _LEADING_WORDS)
+    if not text.startswith(_KEPT_PREFIXES):
+        text = _strip_prefixes(text, _LEADING_WORDS)
     text = _strip_suffixes(text, _TRAILING_LINKS)
     return text if len(text) >= 2 else ""
 

@@ -3,7 +3,7 @@
 The published plan is a title, preamble paragraphs, sections headed 一、 … and numbered key
 tasks that each end in a （牵头部室：…，参与单位：…） parenthetical. The text comes from PDF
 exports, so page breaks may split words, sentences and even the lead parenthetical. This module
-reads that layout line by line (``parse_plan_text``), finds the framework code in the preamble
+reads that layout line by line (``parse_numbered_text``), finds the framework code in the preamble
 (“123430”工作思路), and hands each task's description to ``indicators`` for its targets.
 """
 
@@ -14,15 +14,17 @@ from tasks.plan_text.model import ParsedPlan, ParsedSection, ParsedTask, PlanPar
 from tasks.plan_text.text import (
     _CJK_SPACE_RE,
     _ends_terminal,
+    _find_framework,
     _matching_paren,
     _numeral,
-    _numeral_value,
+    _section_heading,
     _split_lines,
     _split_names,
 )
 
-_SECTION_RE = re.compile(r"^(?P<numeral>[一二三四五六七八九十]+)\s*、\s*(?P<title>.*)$")
 _TASK_RE = re.compile(r"^(?P<number>\d{1,3})\s*[.．、]\s*(?P<rest>.*)$")
+# The first task opens the numbered shape; "1.5万" at a line start is a continuation, not a task.
+_FIRST_TASK_RE = re.compile(r"^1\s*[.．、](?!\d)")
 _MEANING_RE = re.compile(r"^[“\"]\s*\d+\s*[”\"]\s*是指")
 _LEAD_START_RE = re.compile(r"[（(]\s*牵头(?:部室|部门|单位)")
 _LEAD_BODY_RE = re.compile(
@@ -30,7 +32,6 @@ _LEAD_BODY_RE = re.compile(
     r"参与(?:单位|部室|部门)\s*[：:]\s*(?P<participants>.*?)\s*$",
     re.DOTALL,
 )
-_FRAMEWORK_RE = re.compile(r"[“\"「]\s*(?P<code>[^”\"」]{1,20}?)\s*[”\"」]\s*工作思路")
 
 _MISSING_LEAD = "缺少（牵头部室：…，参与单位：…）"
 
@@ -171,13 +172,7 @@ class _PlanParser:
     # ---------------------------------------------------------------- helpers
 
     def _section_match(self, line: str) -> tuple[int, str, str] | None:
-        match = _SECTION_RE.match(line)
-        if not match:
-            return None
-        value = _numeral_value(match["numeral"])
-        if value is None:
-            return None
-        return value, match["numeral"], match["title"].strip()
+        return _section_heading(line)
 
     def _starts_next_block(self, line: str, number: int) -> bool:
         task = _TASK_RE.match(line)
@@ -294,16 +289,11 @@ class _PlanParser:
         )
 
 
-def _find_framework(paragraphs: list[str]) -> str:
-    for paragraph in paragraphs:
-        if "工作思路" not in paragraph:
-            continue
-        match = _FRAMEWORK_RE.search(paragraph)
-        if match:
-            return "".join(char for char in match["code"] if char.isdigit())
-    return ""
+def _looks_numbered(lines: list[str]) -> bool:
+    """Whether the text has numbered tasks ("1." line) or a （牵头部室：…） parenthetical."""
+    return any(_FIRST_TASK_RE.match(line.strip()) or _LEAD_START_RE.search(line) for line in lines)
 
 
-def parse_plan_text(text: str) -> ParsedPlan:
-    """Parse the published plan text into title, preamble, sections, tasks and indicators."""
+def parse_numbered_text(text: str) -> ParsedPlan:
+    """Parse the "numbered" shape into title, preamble, sections, tasks and indicators."""
     return _PlanParser(_split_lines(text)).parse()

@@ -1,8 +1,9 @@
 """Plain-text helpers of the plan parser, with no knowledge of the plan's layout.
 
 Chinese numerals (一 … 九十九), terminal punctuation, matching full- and half-width parens,
-splitting name lists (、，,) and lines (BOM, CRLF), and removing the spaces PDF exports put between
-CJK characters.
+splitting name lists (、，,) and lines (BOM, CRLF), removing the spaces PDF exports put between
+CJK characters, and the two line patterns every plan shape shares: a section heading (一、…) and
+the framework code in the preamble (“123430”工作思路).
 """
 
 import re
@@ -12,6 +13,8 @@ _TERMINAL = "。！？；!?;”’）)】」』"
 _NAME_SPLIT_RE = re.compile(r"[、，,]")
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SECTION_RE = re.compile(r"^(?P<numeral>[一二三四五六七八九十]+)\s*、\s*(?P<title>.*)$")
+_FRAMEWORK_RE = re.compile(r"[“\"「]\s*(?P<code>[^”\"」]{1,20}?)\s*[”\"」]\s*工作思路")
 
 
 def _numeral_value(numeral: str) -> int | None:
@@ -62,3 +65,25 @@ def _split_names(text: str) -> tuple[str, ...]:
 def _split_lines(text: str) -> list[str]:
     text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _section_heading(line: str) -> tuple[int, str, str] | None:
+    """(value, numeral, title) of a 一、… heading line; None for any other line."""
+    match = _SECTION_RE.match(line)
+    if not match:
+        return None
+    value = _numeral_value(match["numeral"])
+    if value is None:
+        return None
+    return value, match["numeral"], match["title"].strip()
+
+
+def _find_framework(paragraphs: list[str]) -> str:
+    """The digits of the quoted code before 工作思路 in the preamble ("123430"), or ""."""
+    for paragraph in paragraphs:
+        if "工作思路" not in paragraph:
+            continue
+        match = _FRAMEWORK_RE.search(paragraph)
+        if match:
+            return "".join(char for char in match["code"] if char.isdigit())
+    return ""

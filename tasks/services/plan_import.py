@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 
 from departments.models import Unit, UnitKind, User
 from departments.reference import PARTICIPANT_GROUPS
@@ -47,10 +48,18 @@ class PlanImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    # What a person reads before confirming: (bucket, sentence), e.g. ("removed", "第 30 项 …").
+    changes: list[tuple[str, str]] = field(default_factory=list)
 
-    def bump(self, bucket: str, kind: str) -> None:
+    def bump(self, bucket: str, kind: str, change: str = "") -> None:
         counts = getattr(self, bucket)
         counts[kind] = counts.get(kind, 0) + 1
+        if change:
+            self.changes.append((bucket, change))
+
+    def changes_in(self, bucket: str) -> list[str]:
+        """The sentences of one bucket ("created", "updated", "removed")."""
+        return [text for kind, text in self.changes if kind == bucket]
 
 
 @dataclass(frozen=True)
@@ -106,26 +115,32 @@ def _resolve_units(parsed: ParsedPlan) -> list[_ResolvedTask]:
 
 def plan_import(
     *,
-    text: str,
     year: int,
+    text: str | None = None,
+    parsed: ParsedPlan | None = None,
     dry_run: bool = False,
     status: str = PlanStatus.ACTIVE,
     actor: User | None = None,
+    source: str = Source.IMPORT,
 ) -> PlanImportResult:
-    """Import a published plan's text for ``year``; re-importing updates in place; all or nothing.
+    """Import a plan for ``year`` from its text or an already parsed (and corrected) plan.
 
-    A new plan gets ``status``; an existing plan keeps its own. On a dry run everything is
-    written inside a transaction that is then rolled back, so the counts are exact.
+    Re-importing updates in place; all or nothing. A new plan gets ``status``; an existing plan
+    keeps its own. On a dry run everything is written inside a transaction that is then rolled
+    back, so the counts and the list of changes are exact.
     """
-    try:
-        parsed = parse_plan_text(text)
-    except PlanParseError as exc:
-        raise PlanImportError(str(exc), line_no=exc.line_no) from exc
+    if parsed is None:
+        if text is None:
+            raise TypeError("plan_import needs text or parsed")
+        try:
+            parsed = parse_plan_text(text)
+        except PlanParseError as exc:
+            raise PlanImportError(str(exc), line_no=exc.line_no) from exc
     resolved = _resolve_units(parsed)
     result = PlanImportResult(parsed=parsed, plan=None, dry_run=dry_run)
     with (
         transaction.atomic(),
-        recording(actor=actor, source=Source.IMPORT, verb="导入", summary=f"{year}年工作要点"),
+        recording(actor=actor, source=source, verb="导入", summary=f"{year}年工作要点"),
     ):
         result.plan = _write_plan(parsed, resolved, year=year, status=status, result=result)
         if dry_run:
@@ -168,14 +183,19 @@ def _write_plan(
     sections = {s.number: s for s in plan.sections.all()}
     for ps in parsed.sections:
         section = sections.get(ps.number)
+        label = f"板块{ps.numeral}、{ps.title}"
         if section is None:
             sections[ps.number] = Section.objects.create(
-                plan=plan, number=ps.number, numeral=ps.numeral, title=ps.title
+                plan=plan,
+                number=ps.number,
+                numeral=ps.numeral,
+                title=ps.title,
+                description=ps.description,
             )
-            result.bump("created", "section")
-        elif _assign(section, numeral=ps.numeral, title=ps.title):
+            result.bump("created", "section", label)
+        elif _assign(section, numeral=ps.numeral, title=ps.title, description=ps.description):
             section.save()
-            result.bump("updated", "section")
+            result.bump("updated", "section", label)
 
     section_of_task = {t.number: ps.number for ps in parsed.sections for t in ps.tasks}
     tasks = {t.number: t for t in plan.tasks.all()}
@@ -189,27 +209,67 @@ def _write_plan(
             "participants_text": pt.participants_text,
         }
         task = tasks.get(pt.number)
+        label = f"第 {pt.number} 项 {pt.title}"
         if task is None:
             task = KeyTask.objects.create(plan=plan, number=pt.number, due_date=due, **fields)
-            result.bump("created", "task")
-        elif _assign(task, **fields):
-            task.save()
-            result.bump("updated", "task")
+            result.bump("created", "task", label)
+        else:
+            labels = [_FIELD_LABELS[k] for k, v in fields.items() if getattr(task, k) != v]
+            if _assign(task, **fields):
+                task.save()
+                result.bump("updated", "task", f"{label}（{'、'.join(labels)}）")
         _sync_leads(task, item.leads, result)
         _sync_participants(task, item.participants, result)
         _sync_indicators(task, pt, result)
 
     wanted_tasks = {t.number for t in parsed.tasks}
+    _refuse_removing_worked_tasks([t for n, t in tasks.items() if n not in wanted_tasks])
     for number, task in tasks.items():
         if number not in wanted_tasks:
-            task.delete()
-            result.bump("removed", "task")
+            result.bump("removed", "task", f"第 {number} 项 {task.title}")
+            _delete_task(task)
     wanted_sections = {s.number for s in parsed.sections}
     for number, section in sections.items():
         if number not in wanted_sections:
+            result.bump("removed", "section", f"板块{section.numeral}、{section.title}")
             section.delete()
-            result.bump("removed", "section")
     return plan
+
+
+def _refuse_removing_worked_tasks(tasks: list[KeyTask]) -> None:
+    """A task with progress updates or instructions is never removed by an import (the reporting
+    side protects tasks with unit entries itself: see ``_delete_task``)."""
+    worked = (
+        KeyTask.objects.filter(pk__in=[t.pk for t in tasks])
+        .filter(Q(updates__isnull=False) | Q(instructions__isnull=False))
+        .distinct()
+        .order_by("number")
+    )
+    _refuse_removal([f"第 {t.number} 项“{t.title}”" for t in worked])
+
+
+def _refuse_removal(names: list[str]) -> None:
+    if names:
+        raise PlanImportError(
+            f"新文件中没有{'、'.join(names)}，但这些重点工作已有工作进展、单位填报或领导批示，"
+            "导入不会删除它们：请在文件中保留这些条目，或先在“计划管理”中处理后再导入"
+        )
+
+
+def _delete_task(task: KeyTask) -> None:
+    try:
+        with transaction.atomic():
+            task.delete()
+    except ProtectedError:
+        _refuse_removal([f"第 {task.number} 项“{task.title}”"])
+
+
+_FIELD_LABELS = {
+    "section": "所属板块",
+    "title": "标题",
+    "description": "工作内容",
+    "participants_text": "参与单位",
+}
 
 
 def parsed_source(parsed: ParsedPlan) -> str:
@@ -217,10 +277,13 @@ def parsed_source(parsed: ParsedPlan) -> str:
     lines = [parsed.title, *parsed.paragraphs]
     for section in parsed.sections:
         lines.append(f"{section.numeral}、{section.title}")
+        if section.description:
+            lines.append(section.description)
         for task in section.tasks:
+            leads = "、".join(task.lead_names) or "待定"
             lines.append(
-                f"{task.number}.{task.description}（牵头部室：{'、'.join(task.lead_names)}，"
-                f"参与单位：{task.participants_text}）"
+                f"{task.number}.{task.description}（牵头部室：{leads}，"
+                f"参与单位：{task.participants_text or '无'}）"
             )
     return "\n".join(lines)
 
@@ -248,7 +311,13 @@ def _sync_leads(task: KeyTask, leads: list[Unit], result: PlanImportResult) -> N
     TaskLead.objects.bulk_create(
         TaskLead(task=task, unit=unit, order=order) for order, unit in enumerate(leads)
     )
-    result.bump("updated" if current else "created", "leads")
+    old = "、".join(r.unit.name for r in rows) or "待定"
+    new = "、".join(u.name for u in leads) or "待定"
+    result.bump(
+        "updated" if current else "created",
+        "leads",
+        f"第 {task.number} 项 牵头部室：{old} → {new}" if current else "",
+    )
 
 
 def _sync_participants(

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "planning"
+    verbose_name = "计划管理"
