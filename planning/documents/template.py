@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planning.documents.base import PlanDocumentError, refusal
@@ -85,6 +86,25 @@ def _indicator_header(group: int, field_name: str) -> str:
     return f"指标{group}{field_name}"
 
 
+def _print_setup(
+    sheet: Worksheet, *, landscape: bool, title_rows: str | None = None, title_cols: str = ""
+) -> None:
+    """A4 with page numbers at the foot. The help sheet fits one page wide; the task sheet (up to
+    fifty columns) prints at its own size, its column titles and the task's number and title
+    repeated on every page, so that no page shrinks to an unreadable scale."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    if not title_rows:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        sheet.print_title_rows = title_rows
+        sheet.print_title_cols = title_cols
+        sheet.page_setup.pageOrder = "downThenOver"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _headers(groups: int) -> list[str]:
     headers = list(TASK_COLUMNS)
     for group in range(1, groups + 1):
@@ -117,11 +137,19 @@ def build_plan_template(
     if parsed is not None:
         _write_tasks(sheet, parsed)
     _add_validations(sheet, workbook, groups, departments)
+    _print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="D:E")
     help_sheet = workbook.create_sheet(HELP_SHEET, 0)
+    help_width = 75
     for row, line in enumerate(HELP_LINES, start=1):
-        help_sheet.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+        cell = help_sheet.cell(row=row, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Row heights are set, not left to the spreadsheet: LibreOffice keeps wrapped rows at one
+        # line otherwise. A CJK character is about two width units of an 11 pt Latin digit.
+        help_sheet.row_dimensions[row].height = 20 * _lines(line, width=help_width - 2)
     help_sheet["A1"].font = Font(bold=True, size=14)
-    help_sheet.column_dimensions["A"].width = 110
+    help_sheet.row_dimensions[1].height = 28
+    help_sheet.column_dimensions["A"].width = help_width
+    _print_setup(help_sheet, landscape=False)
     workbook.active = 1
     out = io.BytesIO()
     workbook.save(out)
@@ -177,7 +205,14 @@ def _write_tasks(sheet: Worksheet, parsed: ParsedPlan) -> None:
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=column, value=value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[row].height = 15 * _lines(task.description, width=60)
             row += 1
+
+
+def _lines(text: str, *, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide (CJK counts two)."""
+    units = sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    return max(1, -(-units // max(1, width - 2)))
 
 
 def _add_validations(

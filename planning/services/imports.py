@@ -10,6 +10,7 @@ rolled back, so the list shown is exactly what confirming does.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -137,6 +138,12 @@ def import_preview(*, draft: ImportDraft, corrections: Corrections | None = None
     by_id = {unit.pk: unit for unit in departments}
     lookup = unit_lookup()
     warnings = list(draft.parsed.warnings)
+    named_years = {int(y) for y in re.findall(r"(20\d\d)\s*年", draft.parsed.title)}
+    if named_years and draft.year not in named_years:
+        warnings.append(
+            f"文件标题写的是 {'、'.join(str(y) for y in sorted(named_years))} 年，"
+            f"而所选年度为 {draft.year} 年，请确认年度无误。"
+        )
     task_warnings: dict[int, list[str]] = {}
     errors: dict[str, str] = {}
     lead_ids: dict[int, list[int]] = {}

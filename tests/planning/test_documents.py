@@ -30,13 +30,7 @@ INLINE_PLAN = ROOT / "tests" / "fixtures" / "plans" / "inline-shape-plan.txt"
 
 PLANS = [
     pytest.param(PLAN_2024, id="2024"),
-    pytest.param(
-        INLINE_PLAN,
-        id="inline",
-        marks=pytest.mark.skipif(
-            not INLINE_PLAN.exists(), reason="inline-shape fixture not yet written"
-        ),
-    ),
+    pytest.param(INLINE_PLAN, id="inline"),
 ]
 
 

@@ -224,3 +224,28 @@ def test_service_save_applies_section_lead_only_to_unled_tasks(world):
     # Task 1 named 组建部 itself; task 2 was corrected; the section's lead fills nothing.
     assert leads == {1: [zjb.pk], 2: [qyb.pk]}
     assert plan.tasks.get(number=2).indicators.get().target == 6
+
+
+def test_a_title_naming_another_year_is_pointed_out(world):
+    draft = ImportDraft(parsed=parse_plan_text(SMALL_PLAN), year=2033, name="x.txt")
+    preview = import_preview(draft=draft)
+    assert any("文件标题写的是 2031 年" in w and "2033 年" in w for w in preview.warnings)
+
+
+def test_hostile_uploads_are_refused_whole_with_the_file_named(world):
+    from tests.planning.documents import billion_laughs_docx, zip_bomb
+
+    client = world.client("admin")
+    before = counts()
+    cases = [
+        (SimpleUploadedFile("大文件.txt", b"x" * (10 * 1024 * 1024 + 1)), "超过 10 MB"),
+        (SimpleUploadedFile("炸弹.docx", zip_bomb("炸弹.docx")), "压缩炸弹"),
+        (SimpleUploadedFile("实体.docx", billion_laughs_docx()), "XML 实体"),
+        (SimpleUploadedFile("旧格式.doc", b"\xd0\xcf\x11\xe0"), ".docx"),
+    ]
+    for document, reason in cases:
+        response = client.post("/plans/import/", {"year": "2031", "document": document})
+        html = response.content.decode()
+        assert response.status_code == 400, document.name
+        assert document.name in html and reason in html, (document.name, reason)
+    assert counts() == before

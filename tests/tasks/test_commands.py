@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,3 +108,31 @@ def test_seed_demo_creates_the_four_quarters_with_due_dates_ten_days_after(world
         "2024-10-10",
         "2025-01-10",
     ]
+
+
+def test_export_plan_keeps_one_layout_for_every_shape(world):
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "inline-shape-plan.txt"
+    run("import_plan", str(fixture), "--year", "2030")
+    inline = json.loads(run("export_plan", "--year", "2030"))
+    numbered = json.loads(run("export_plan", "--year", "2024"))
+    assert set(inline) == set(numbered)
+    assert set(inline["sections"][0]) == set(numbered["sections"][0])
+    inline_task = inline["sections"][1]["tasks"][0]
+    numbered_task = numbered["sections"][0]["tasks"][0]
+    assert set(inline_task) == set(numbered_task)
+    inline_indicator = next(
+        i for s in inline["sections"] for t in s["tasks"] for i in t["indicators"]
+    )
+    numbered_indicator = next(
+        i for s in numbered["sections"] for t in s["tasks"] for i in t["indicators"]
+    )
+    assert set(inline_indicator) == set(numbered_indicator)
+    # No leads named in that shape: the export says so with an empty list, not a missing key.
+    tasks = [t for s in inline["sections"] for t in s["tasks"]]
+    assert [t["number"] for t in tasks] == list(range(1, len(tasks) + 1))
+    assert all(t["leads"] == [] and t["participants"] == [] for t in tasks)
+    assert any(
+        i["name"] == "各级各类创新工作室" and i["target"] == 120
+        for t in tasks
+        for i in t["indicators"]
+    )
