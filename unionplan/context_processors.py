@@ -54,9 +54,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "报送情况", "url": reverse("reports:grid"), "key": "grid"})
             items.append({"label": "推进情况表", "url": reverse("exports:job_list"), "key": "jobs"})
     if policies.can(user, "plan.manage"):
-        items.append(
-            {"label": "计划管理", "url": reverse("planning:plan_list"), "key": "planning"}
-        )
+        items.append({"label": "计划管理", "url": reverse("planning:plan_list"), "key": "planning"})
     if policies.can(user, "site.admin"):
         items.append({"label": "系统管理", "url": reverse("admin:index"), "key": "admin"})
     unread = 0
