@@ -180,7 +180,7 @@ def build_dashboard(
         .order_by("-created_at", "-pk")[:10]
     )
     open_instructions = list(
-        Instruction.objects.filter(task_id__in=task_ids, answer="")
+        Instruction.objects.filter(task_id__in=task_ids, state="open")
         .select_related("task", "author")
         .order_by("created_at")[:10]
     )

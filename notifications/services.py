@@ -16,8 +16,13 @@ from notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify(*, users: Iterable[User], title: str, body: str = "", url: str = "") -> int:
-    """Notify people in the app, and by email when SMTP is configured; returns how many."""
+def notify(
+    *, users: Iterable[User], title: str, body: str = "", url: str = "", event: str = ""
+) -> int:
+    """Notify people in the app, and by email when SMTP is configured; returns how many.
+
+    ``event`` names what happened for outgoing webhooks ("reminder", "instruction",
+    "entry_returned", "job_done"; empty: no webhook)."""
     recipients = [u for u in users if u.is_active]
     Notification.objects.bulk_create(
         Notification(user=u, title=title, body=body, url=url) for u in recipients

@@ -364,7 +364,7 @@ class ProgressStatus(models.TextChoices):
 class ProgressUpdate(AuditedModel):
     """The lead department's account of a task in one reporting period; edits are versioned."""
 
-    audit_fields = ("status", "percent", "progress", "problems", "next_steps")
+    audit_fields = ("status", "percent", "progress", "problems", "next_steps", "regression_reason")
 
     task = models.ForeignKey(
         KeyTask, verbose_name="重点工作", on_delete=models.CASCADE, related_name="updates"
@@ -385,6 +385,11 @@ class ProgressUpdate(AuditedModel):
     progress = models.TextField("进展情况")
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下一步计划", blank=True)
+    regression_reason = models.TextField(
+        "进度回退原因",
+        blank=True,
+        help_text="完成进度低于上期，或由已完成改回推进中时填写的原因",
+    )
     version = models.PositiveIntegerField("版本", default=1)
     created_by = models.ForeignKey(
         "departments.User",
@@ -457,10 +462,18 @@ class IndicatorActual(AuditedModel):
         return {"task_id": self.indicator.task_id}
 
 
-class Instruction(AuditedModel):
-    """A leader's instruction (批示) on a task, answered by the lead department."""
+class InstructionState(models.TextChoices):
+    OPEN = "open", "待办理"
+    ANSWERED = "answered", "已答复"
+    CLOSED = "closed", "已办结"
 
-    audit_fields = ("text", "answer")
+
+class Instruction(AuditedModel):
+    """A leader's instruction (批示) on a task: answered by the lead department, followed up
+    (追问) or closed (办结) by the leader; ``answer`` holds the latest answer, the thread of
+    answers and follow-ups is ``messages``."""
+
+    audit_fields = ("text", "answer", "deadline", "state")
 
     task = models.ForeignKey(
         KeyTask, verbose_name="重点工作", on_delete=models.CASCADE, related_name="instructions"
@@ -480,6 +493,19 @@ class Instruction(AuditedModel):
         blank=True,
     )
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    deadline = models.DateField("办理时限", null=True, blank=True)
+    state = models.CharField(
+        "办理状态", max_length=10, choices=InstructionState.choices, default=InstructionState.OPEN
+    )
+    closed_by = models.ForeignKey(
+        "departments.User",
+        verbose_name="办结人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
@@ -493,7 +519,37 @@ class Instruction(AuditedModel):
 
     @property
     def is_open(self) -> bool:
-        return not self.answer
+        """Waiting for the lead department (new, or followed up since the last answer)."""
+        return self.state == InstructionState.OPEN
 
     def audit_scope(self) -> dict[str, int | None]:
         return {"task_id": self.task_id}
+
+
+class InstructionMessageKind(models.TextChoices):
+    ANSWER = "answer", "答复"
+    FOLLOW_UP = "follow_up", "追问"
+    CLOSE = "close", "办结"
+
+
+class InstructionMessage(models.Model):
+    """One step of a 批示's thread after the instruction itself: an answer, a follow-up or the
+    closing remark."""
+
+    instruction = models.ForeignKey(
+        Instruction, verbose_name="领导批示", on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField("类型", max_length=10, choices=InstructionMessageKind.choices)
+    author = models.ForeignKey(
+        "departments.User", verbose_name="填写人", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("内容", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批示办理记录"
+        verbose_name_plural = "批示办理记录"
+        ordering = ["instruction", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.text[:20]}"

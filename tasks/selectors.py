@@ -367,7 +367,7 @@ def instructions_open_for(user: Any, instructions: QuerySet[Instruction]) -> Que
     """Unanswered instructions: all for leaders and admins, those on led tasks for staff."""
     from unionplan import policies
 
-    open_ = instructions.filter(answer="").select_related("task__plan", "author")
+    open_ = instructions.filter(state="open").select_related("task__plan", "author")
     if policies.is_admin(user) or policies.is_leader(user):
         return open_
     return open_.filter(task__leads__unit_id=policies.unit_id_of(user)).distinct()

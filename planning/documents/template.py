@@ -102,7 +102,9 @@ def _print_setup(
         sheet.print_title_rows = title_rows
         sheet.print_title_cols = title_cols
         sheet.page_setup.pageOrder = "downThenOver"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    footer = sheet.oddFooter
+    if footer is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
 
 
 def _headers(groups: int) -> list[str]:

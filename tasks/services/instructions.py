@@ -9,7 +9,13 @@ from django.utils import timezone
 from departments.models import User
 from history.recording import Source, recording
 from tasks.locking import lock_for_update
-from tasks.models import Instruction, KeyTask
+from tasks.models import (
+    Instruction,
+    InstructionMessage,
+    InstructionMessageKind,
+    InstructionState,
+    KeyTask,
+)
 from unionplan import policies
 
 
@@ -49,5 +55,13 @@ def instruction_answer(
         current.answer = answer.strip()
         current.answered_by = user
         current.answered_at = timezone.now()
+        if current.state == InstructionState.OPEN:
+            current.state = InstructionState.ANSWERED
         current.save()
+        InstructionMessage.objects.create(
+            instruction=current,
+            kind=InstructionMessageKind.ANSWER,
+            author=user,
+            text=current.answer,
+        )
     return current
