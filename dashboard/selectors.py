@@ -9,15 +9,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 
 from departments.models import Unit
 from history.models import Event
 from reports.models import EntryState, ReportEntry
 from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
-from tasks.models import IndicatorAllocation, IndicatorKind, Instruction, KeyTask, WorkPlan
-from tasks.selectors import TaskState, task_states
+from tasks.models import (
+    IndicatorAllocation,
+    IndicatorKind,
+    Instruction,
+    InstructionState,
+    KeyTask,
+    WorkPlan,
+)
+from tasks.selectors import TaskState, instructions_mark, task_states
 from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER, Colour, time_progress
 
 
@@ -47,6 +54,8 @@ class RankRow:
     not_returned: float  # share of submitted entries never returned
     score: float
     url: str
+    rank: int = 0  # competition ranking (1, 2, 2, 4): units with the same score share a place
+    tied: bool = False  # another unit has the same place (并列)
 
 
 @dataclass
@@ -67,6 +76,8 @@ class Dashboard:
     ranking: list[RankRow]
     recent: list[Event]
     open_instructions: list[Instruction]
+    open_instruction_count: int = 0
+    overdue_instruction_count: int = 0  # open ones past their 办理时限 (shown red)
 
     def charts(self) -> dict[str, Any]:
         """Data for the ECharts of the page (each chart also has a table on the page)."""
@@ -179,10 +190,16 @@ def build_dashboard(
         .select_related("actor", "task")
         .order_by("-created_at", "-pk")[:10]
     )
-    open_instructions = list(
-        Instruction.objects.filter(task_id__in=task_ids, state="open")
-        .select_related("task", "author")
-        .order_by("created_at")[:10]
+    open_rows = Instruction.objects.filter(task_id__in=task_ids, state=InstructionState.OPEN)
+    # Overdue first (most overdue at the top), then the oldest waiting.
+    open_instructions = instructions_mark(
+        open_rows.select_related("task", "author").order_by(
+            F("deadline").asc(nulls_last=True), "created_at", "pk"
+        )[:10],
+        today,
+    )
+    instruction_counts = open_rows.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))
     )
     return Dashboard(
         plan=plan,
@@ -201,6 +218,8 @@ def build_dashboard(
         ranking=ranking,
         recent=recent,
         open_instructions=open_instructions,
+        open_instruction_count=instruction_counts["open"],
+        overdue_instruction_count=instruction_counts["overdue"],
     )
 
 
@@ -288,4 +307,19 @@ def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
             )
         )
     rows.sort(key=lambda r: (-r.score, r.unit.sort_order, r.unit.name))
+    _assign_places(rows)
     return rows
+
+
+def _assign_places(rows: list[RankRow]) -> None:
+    """Competition ranking on the score as shown: equal scores share a place and are marked
+    tied; the next score takes the place after all of them (1, 2, 2, 4)."""
+    counts: dict[float, int] = defaultdict(int)
+    for row in rows:
+        counts[row.score] += 1
+    for n, row in enumerate(rows):
+        if n and row.score == rows[n - 1].score:
+            row.rank = rows[n - 1].rank
+        else:
+            row.rank = n + 1
+        row.tied = counts[row.score] > 1

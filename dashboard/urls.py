@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("todo/", views.todo, name="todo"),
 ]

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dashboard.selectors import build_dashboard
+from dashboard.todo import todo_for
 from departments.models import REPORTING_KINDS, Unit, UnitKind
 from reports.selectors import GRID_LABELS
 from tasks.selectors import plan_for_year_param
@@ -74,6 +76,7 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         "d": data,
         "overdue": data.grid.overdue() if data.grid is not None and can_remind else None,
         "can_remind": can_remind,
+        "can_view_grid": policies.can(user, "grid.view"),
         "legend": GRID_LABELS.items(),
         "charts": data.charts(),
         "plans": policies.plans_visible_to(user).order_by("-year"),
@@ -85,6 +88,21 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         "nav_active": "dashboard",
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def todo(request: SignedInHttpRequest) -> HttpResponse:
+    """待办: what waits for the user's department (staff) or for every department and the
+    system (administrators). Leaders and reporters have their own homes (驾驶舱, 季度填报)."""
+    if not policies.can(request.user, "todo.view"):
+        raise PermissionDenied("待办页面供部室工作人员和系统管理员使用。")
+    context = {
+        "t": todo_for(request.user, clock.today()),
+        "is_admin": policies.is_admin(request.user),
+        "nav_active": "todo",
+    }
+    return render(request, "dashboard/todo.html", context)
 
 
 def _is_id(value: str) -> bool:

@@ -99,6 +99,11 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="选中后，该用户登录后须先修改密码才能继续使用系统；修改后自动取消。",
+    )
 
     class Meta:
         verbose_name = "用户"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -65,6 +67,37 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+def user_password_change(*, user: User, password: str, source: str = Source.WEB) -> User:
+    """Set a person's own new password (already checked by Django's validators), lift a forced
+    reset and record 修改密码; the password itself is never recorded."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        action_record(actor=user, source=source, verb="修改密码")
+    return user
+
+
+def users_require_password_change(*, users: Iterable[User], actor: User) -> int:
+    """Ask people to choose a new password at their next request (要求下次登录修改密码);
+    returns how many were not asked already."""
+    count = 0
+    with transaction.atomic():
+        for user in users:
+            if user.must_change_password:
+                continue
+            user.must_change_password = True
+            user.save(update_fields=["must_change_password"])
+            action_record(
+                actor=actor,
+                source=Source.ADMIN,
+                verb="要求修改密码",
+                summary=f"{user.display_name}（{user.username}）",
+            )
+            count += 1
+    return count
 
 
 TOKEN_PREFIX = "up_"

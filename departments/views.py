@@ -1,21 +1,45 @@
-"""A person's own page: personal API tokens."""
+"""A person's own pages: changing their password, personal API tokens."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from departments.models import ApiToken
-from departments.services import token_create, token_revoke
+from departments.services import token_create, token_revoke, user_password_change
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own password change (old password, new twice, the password validators); the
+    new password is set by the service, which lifts a forced reset and records 修改密码.
+    The templates are not named registration/password_change_form.html, which would also restyle
+    the Django admin's own password page."""
+
+    template_name = "registration/password_change.html"
+    extra_context = {"nav_active": "password"}
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        # Keep this session signed in; every other session of the person ends.
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_changed.html"
+    extra_context = {"nav_active": "password"}
 
 
 @login_required

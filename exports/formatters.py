@@ -223,7 +223,7 @@ def build_quarterly_workbook(data: WorkbookData) -> bytes:
             unit["state"],
             unit["submitted_at"],
             *unit["values"],
-            unit["rank"],
+            f"{unit['rank']}（并列）" if unit.get("rank_tied") else unit["rank"],
             unit["score"],
         ]
         for c, value in enumerate(values, start=1):

@@ -128,7 +128,7 @@ def _unit_rows(
     data: WorkbookData, period: ReportingPeriod, tasks: QuerySet[KeyTask], cut_off: dt.date
 ) -> None:
     grid = submission_grid(period.plan, max(cut_off, period.due_date + dt.timedelta(days=1)))
-    ranking = {r.unit.pk: (n + 1, r.score) for n, r in enumerate(unit_ranking(period.plan, grid))}
+    ranking = {r.unit.pk: (r.rank, r.tied, r.score) for r in unit_ranking(period.plan, grid)}
     count_indicators = list(
         tasks.filter(indicators__kind=IndicatorKind.COUNT)
         .values_list("indicators__pk", "number", "indicators__name")
@@ -141,7 +141,7 @@ def _unit_rows(
     for unit in grid.units:
         cell = grid.cells[(unit.pk, period.pk)]
         report = cell["report"]
-        rank, score = ranking.get(unit.pk, (None, None))
+        rank, tied, score = ranking.get(unit.pk, (None, False, None))
         data.units.append(
             {
                 "name": unit.name,
@@ -154,6 +154,7 @@ def _unit_rows(
                     for i, _, _ in count_indicators
                 ],
                 "rank": rank,
+                "rank_tied": tied,
                 "score": score,
             }
         )

@@ -115,6 +115,7 @@ def report_job_run(job_id: int) -> ReportJob:
             users=User.objects.filter(pk=job.requested_by_id),
             title=f"{job.file_name}已生成",
             url=reverse("exports:job_list"),
+            event="job_done",
         )
     return job
 

@@ -556,14 +556,28 @@ def entries_for_review_by_ids(user: Any, entry_ids: list[int]) -> list[ReportEnt
     )
 
 
-def indicators_annotate_unit_sums(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+def indicators_annotate_unit_sums(
+    indicators: QuerySet[Indicator], *, period: ReportingPeriod | None = None
+) -> QuerySet[Indicator]:
     """Indicators annotated with the units' approved (``units_approved``) and submitted, not yet
-    reviewed (``units_pending``) contributions; registered with the plan in reports/apps.py."""
-    return indicators.annotate(
-        units_approved=Sum(
-            "contributions__value", filter=Q(contributions__entry__state=EntryState.APPROVED)
-        ),
-        units_pending=Sum(
+    reviewed (``units_pending``) contributions; with ``period``, also the approved ones of periods
+    that ended before it began (``units_approved_before``) and of that period
+    (``units_approved_in``). Registered with the plan in reports/apps.py."""
+    approved = Q(contributions__entry__state=EntryState.APPROVED)
+    sums = {
+        "units_approved": Sum("contributions__value", filter=approved),
+        "units_pending": Sum(
             "contributions__value", filter=Q(contributions__entry__state=EntryState.SUBMITTED)
         ),
-    )
+    }
+    if period is not None:
+        sums["units_approved_before"] = Sum(
+            "contributions__value",
+            filter=approved
+            & Q(contributions__entry__report__period__end_date__lt=period.start_date),
+        )
+        sums["units_approved_in"] = Sum(
+            "contributions__value",
+            filter=approved & Q(contributions__entry__report__period=period),
+        )
+    return indicators.annotate(**sums)

@@ -371,6 +371,8 @@ def entry_review(
                 title=f"{current.report.period.name}报表第 {current.task.number} 项被退回",
                 body=f"退回原因：{current.return_reason}",
                 url=reverse("reports:workspace"),
+                event="entry_returned",
+                subject=current.report.unit.name,
             )
     return current
 
@@ -421,6 +423,8 @@ def reminders_run(*, today: dt.date) -> dict[str, int]:
                         title="填报提醒（催报）",
                         body=message,
                         url=reverse("reports:workspace"),
+                        event="reminder",
+                        subject=unit.name,
                     )
         elif left < 0 and left >= -30:
             overdue = _unsubmitted_units(period)
@@ -440,6 +444,7 @@ def reminders_run(*, today: dt.date) -> dict[str, int]:
                     title="逾期未报单位",
                     body=message,
                     url=reverse("reports:grid") + f"?year={period.plan.year}",
+                    event="reminder",
                 )
     return sent
 
@@ -506,6 +511,8 @@ def reminder_send(*, period: ReportingPeriod, unit: Unit, user: User) -> Reminde
                 title="催报",
                 body=message,
                 url=reverse("reports:workspace"),
+                event="reminder",
+                subject=unit.name,
             )
     except IntegrityError:
         earlier = Reminder.objects.filter(

@@ -16,7 +16,9 @@ from tasks import selectors, services
 from tasks.models import Indicator, Instruction, KeyTask, ProgressUpdate, Section, WorkPlan
 from tasks.serializers import (
     AnswerInputSerializer,
+    CloseInputSerializer,
     EventSerializer,
+    FollowUpInputSerializer,
     IndicatorSerializer,
     InstructionInputSerializer,
     InstructionSerializer,
@@ -133,7 +135,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     def instructions(self, request: SignedInRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         if request.method == "GET":
-            rows = task.instructions.order_by("-created_at")
+            rows = selectors.instructions_with_thread(task.instructions.order_by("-created_at"))
             return Response(InstructionSerializer(rows, many=True).data)
         serializer = InstructionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -141,6 +143,7 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
             task=task,
             user=request.user,
             text=serializer.validated_data["text"],
+            deadline=serializer.validated_data.get("deadline"),
             source=Source.API,
         )
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
@@ -163,27 +166,37 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InstructionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Leaders' instructions (批示); ``?open=true`` lists the unanswered ones."""
+    """Leaders' instructions (批示) with their threads; filter ``?state=open|answered|closed``,
+    ``?overdue=true`` (待办理 past the 办理时限) and ``?open=true`` (waiting for the caller)."""
 
     serializer_class = InstructionSerializer
     policy_resource = "instruction"
-    policy_actions = {"answer": "instruction.answer"}
+    # Reaching the instruction is enough here; the services then decide who may take a step
+    # (403 with their own message: not the lead department, not a leader, already closed).
+    policy_actions = {
+        "answer": "instruction.view",
+        "follow_up": "instruction.view",
+        "close": "instruction.view",
+    }
     conflict_serializer_class = InstructionSerializer
-    filterset_fields = ["task", "task__plan__year"]
+    filterset_fields = ["task", "task__plan__year", "state"]
 
     def get_queryset(self) -> QuerySet[Instruction]:
-        rows = (
+        rows = selectors.instructions_with_thread(
             policies.instructions_visible_to(self.request.user)
             .select_related("task__plan")
             .prefetch_related("task__leads")
         )
-        if self.request.query_params.get("open") in {"true", "1"}:
+        params = self.request.query_params
+        if params.get("open") in {"true", "1"}:
             rows = selectors.instructions_open_for(self.request.user, rows)
-        return rows.order_by("-created_at")
+        if params.get("overdue") in {"true", "1"}:
+            rows = selectors.instructions_overdue(rows, clock.today())
+        return rows.order_by("-created_at", "-pk")
 
     @extend_schema(
         request=AnswerInputSerializer,
-        responses={200: InstructionSerializer, 409: OpenApiResponse(description="已被他人答复")},
+        responses={200: InstructionSerializer, 409: OpenApiResponse(description="已被他人更新")},
         summary="牵头部室答复批示（需带 version）",
     )
     @action(detail=True, methods=["post"])
@@ -195,6 +208,45 @@ class InstructionViewSet(viewsets.ReadOnlyModelViewSet):
             instruction=instruction,
             user=request.user,
             answer=serializer.validated_data["answer"],
+            expected_version=serializer.validated_data["version"],
+            source=Source.API,
+        )
+        return Response(InstructionSerializer(updated).data)
+
+    @extend_schema(
+        request=FollowUpInputSerializer,
+        responses={200: InstructionSerializer, 409: OpenApiResponse(description="已被他人更新")},
+        summary="领导追问（需带 version，可改办理时限）",
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
+    def follow_up(self, request: SignedInRequest, pk: str | None = None) -> Response:
+        instruction = self.get_object()
+        serializer = FollowUpInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.instruction_follow_up(
+            instruction=instruction,
+            user=request.user,
+            text=serializer.validated_data["text"],
+            deadline=serializer.validated_data.get("deadline"),
+            expected_version=serializer.validated_data["version"],
+            source=Source.API,
+        )
+        return Response(InstructionSerializer(updated).data)
+
+    @extend_schema(
+        request=CloseInputSerializer,
+        responses={200: InstructionSerializer, 409: OpenApiResponse(description="已被他人更新")},
+        summary="领导办结批示（需带 version）",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: SignedInRequest, pk: str | None = None) -> Response:
+        instruction = self.get_object()
+        serializer = CloseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.instruction_close(
+            instruction=instruction,
+            user=request.user,
+            remark=serializer.validated_data["remark"],
             expected_version=serializer.validated_data["version"],
             source=Source.API,
         )

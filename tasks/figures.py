@@ -8,13 +8,18 @@ plan app never imports reporting nor names its tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from django.db.models import QuerySet
 
-from tasks.models import Indicator
+from tasks.models import Indicator, ReportingPeriod
 
-IndicatorAnnotator = Callable[[QuerySet[Indicator]], QuerySet[Indicator]]
+
+class IndicatorAnnotator(Protocol):
+    def __call__(
+        self, indicators: QuerySet[Indicator], *, period: ReportingPeriod | None = None
+    ) -> QuerySet[Indicator]: ...
+
 
 _annotators: list[IndicatorAnnotator] = []
 
@@ -25,9 +30,13 @@ def indicator_figures_register(annotator: IndicatorAnnotator) -> None:
         _annotators.append(annotator)
 
 
-def indicators_with_unit_figures(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+def indicators_with_unit_figures(
+    indicators: QuerySet[Indicator], *, period: ReportingPeriod | None = None
+) -> QuerySet[Indicator]:
     """The indicators annotated ``units_approved`` and ``units_pending`` by the registered source
-    (unannotated when no reporting app is installed)."""
+    (unannotated when no reporting app is installed). With ``period`` also ``units_approved_before``
+    (approved contributions to periods that ended before it began) and ``units_approved_in`` (to
+    that period)."""
     for annotate in _annotators:
-        indicators = annotate(indicators)
+        indicators = annotate(indicators, period=period)
     return indicators

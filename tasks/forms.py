@@ -48,6 +48,9 @@ class ProgressForm(forms.Form):
     next_steps = forms.CharField(
         label="下一步计划", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    regression_reason = forms.CharField(
+        label="回退原因", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, task: KeyTask, **kwargs: Any) -> None:
@@ -92,10 +95,23 @@ class ProgressForm(forms.Form):
                 )
 
     @classmethod
-    def initial_for(cls, update: ProgressUpdate | None, period: ReportingPeriod) -> dict[str, Any]:
-        """Initial values: the period's stored update, or an empty form at version 0."""
+    def initial_for(
+        cls,
+        update: ProgressUpdate | None,
+        period: ReportingPeriod,
+        previous: ProgressUpdate | None = None,
+    ) -> dict[str, Any]:
+        """Initial values: the period's stored update; else a new one at version 0 that starts
+        from the latest earlier update's status and percent (its texts are shown, not copied)."""
         if update is None:
-            return {"period": period.pk, "status": ProgressStatus.IN_PROGRESS, "version": 0}
+            if previous is None:
+                return {"period": period.pk, "status": ProgressStatus.IN_PROGRESS, "version": 0}
+            return {
+                "period": period.pk,
+                "status": previous.status,
+                "percent": previous.percent,
+                "version": 0,
+            }
         initial: dict[str, Any] = {
             "period": period.pk,
             "status": update.status,
@@ -103,6 +119,7 @@ class ProgressForm(forms.Form):
             "progress": update.progress,
             "problems": update.problems,
             "next_steps": update.next_steps,
+            "regression_reason": update.regression_reason,
             "version": update.version,
         }
         for actual in update.actuals.all():
@@ -136,6 +153,7 @@ class ProgressForm(forms.Form):
             problems=data["problems"],
             next_steps=data["next_steps"],
             actuals=actuals,
+            regression_reason=data["regression_reason"],
         )
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -151,10 +169,37 @@ class ProgressForm(forms.Form):
             self.add_error(field, messages)
 
 
+def deadline_field() -> forms.DateField:
+    return forms.DateField(
+        label="办理时限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请填写有效的日期。"},
+    )
+
+
 class InstructionForm(forms.Form):
     text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = deadline_field()
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FollowUpForm(forms.Form):
+    """追问: the leader's question in the thread, optionally with a new 办理时限."""
+
+    text = forms.CharField(label="追问内容", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = deadline_field()
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CloseForm(forms.Form):
+    """办结: closing the instruction, with an optional remark."""
+
+    remark = forms.CharField(
+        label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

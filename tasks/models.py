@@ -532,9 +532,12 @@ class InstructionMessageKind(models.TextChoices):
     CLOSE = "close", "办结"
 
 
-class InstructionMessage(models.Model):
+class InstructionMessage(AuditedModel):
     """One step of a 批示's thread after the instruction itself: an answer, a follow-up or the
-    closing remark."""
+    closing remark (audited, so that each step is in the task's history even when the
+    instruction's own fields do not change, e.g. a second 追问)."""
+
+    audit_fields = ("kind", "text")
 
     instruction = models.ForeignKey(
         Instruction, verbose_name="领导批示", on_delete=models.CASCADE, related_name="messages"
@@ -553,3 +556,6 @@ class InstructionMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.text[:20]}"
+
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.instruction.task_id}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from departments.models import kind_order
@@ -19,6 +20,8 @@ from tasks.models import (
     IndicatorActual,
     IndicatorKind,
     Instruction,
+    InstructionMessage,
+    InstructionState,
     KeyTask,
     PlanStatus,
     ProgressStatus,
@@ -285,6 +288,72 @@ def task_state(task: KeyTask, today: dt.date) -> TaskState:
     )
 
 
+@dataclass
+class IndicatorCarry:
+    """What a progress form shows beside one indicator's input: the figures before the period.
+
+    Count: ``before`` is the district total of every earlier period (the lead department's own
+    figures plus units' approved contributions, as 累计完成 adds them), ``units_in`` the units'
+    approved contributions to this period, so that saving Y gives before + units_in + Y.
+    Rate: ``before`` is the latest earlier value, of ``before_period``.
+    """
+
+    indicator: Indicator
+    before: Decimal | None
+    units_in: Decimal | None = None
+    before_period: ReportingPeriod | None = None
+
+
+@dataclass
+class ProgressCarry:
+    """An earlier period's update carried into the form of ``period``."""
+
+    period: ReportingPeriod
+    previous: ProgressUpdate | None  # the latest update of a period that ended before this began
+    has_update: bool  # this period already has its own update
+    indicators: dict[int, IndicatorCarry] = field(default_factory=dict)
+
+
+def progress_earlier(task: KeyTask, period: ReportingPeriod) -> list[ProgressUpdate]:
+    """The task's prefetched updates of periods that ended before ``period`` began, oldest first."""
+    return [u for u in task.updates.all() if u.period.end_date < period.start_date]
+
+
+def progress_carry_forward(task: KeyTask, period: ReportingPeriod) -> ProgressCarry:
+    """The latest earlier update and the indicator figures before ``period``, for its form.
+
+    ``task`` comes from task_queryset_with_progress (updates and actuals prefetched); one more
+    query adds the units' contributions by period.
+    """
+    earlier = progress_earlier(task, period)
+    carry = ProgressCarry(
+        period=period,
+        previous=earlier[-1] if earlier else None,
+        has_update=any(u.period_id == period.pk for u in task.updates.all()),
+    )
+    indicators = indicators_with_unit_figures(task.indicators.order_by("order"), period=period)
+    for ind in indicators:
+        if ind.kind == IndicatorKind.MILESTONE:
+            continue
+        figures = [
+            (u.period, a.value)
+            for u in earlier
+            for a in u.actuals.all()
+            if a.indicator_id == ind.pk and a.value is not None
+        ]
+        if ind.kind == IndicatorKind.RATE:
+            last = figures[-1] if figures else (None, None)
+            carry.indicators[ind.pk] = IndicatorCarry(ind, before=last[1], before_period=last[0])
+            continue
+        units_before = getattr(ind, "units_approved_before", None) or Decimal(0)
+        carry.indicators[ind.pk] = IndicatorCarry(
+            ind,
+            before=sum((v for _, v in figures), Decimal(0)) + units_before,
+            units_in=getattr(ind, "units_approved_in", None),
+        )
+    return carry
+
+
 def task_states(tasks: QuerySet[KeyTask], today: dt.date) -> list[TaskState]:
     """States of many tasks, in a fixed number of queries, in task-number order."""
     return [task_state(t, today) for t in task_queryset_with_progress(tasks).order_by("number")]
@@ -371,6 +440,86 @@ def instructions_open_for(user: Any, instructions: QuerySet[Instruction]) -> Que
     if policies.is_admin(user) or policies.is_leader(user):
         return open_
     return open_.filter(task__leads__unit_id=policies.unit_id_of(user)).distinct()
+
+
+# The 领导批示 list's 状态 filter: value -> label ("all": every state).
+INSTRUCTION_STATE_FILTERS = {
+    InstructionState.OPEN.value: InstructionState.OPEN.label,
+    InstructionState.ANSWERED.value: InstructionState.ANSWERED.label,
+    InstructionState.CLOSED.value: InstructionState.CLOSED.label,
+    "all": "全部",
+}
+
+
+def instruction_days_overdue(instruction: Instruction, today: dt.date) -> int:
+    """How many days an instruction waiting for the lead department (待办理) is past its
+    办理时限; 0 when it has none, is not past it, or is answered or closed."""
+    if instruction.state != InstructionState.OPEN or instruction.deadline is None:
+        return 0
+    return max((today - instruction.deadline).days, 0)
+
+
+def instruction_is_overdue(instruction: Instruction, today: dt.date) -> bool:
+    """An instruction still 待办理 after its 办理时限 (shown red on every list)."""
+    return instruction_days_overdue(instruction, today) > 0
+
+
+def instructions_overdue(
+    instructions: QuerySet[Instruction], today: dt.date
+) -> QuerySet[Instruction]:
+    """The overdue ones of ``instructions``: the rule of instruction_is_overdue, in SQL."""
+    return instructions.filter(state=InstructionState.OPEN, deadline__lt=today)
+
+
+def instructions_with_thread(instructions: QuerySet[Instruction]) -> QuerySet[Instruction]:
+    """Instructions with their people and their thread (messages and authors), in fixed queries."""
+    return instructions.select_related("author", "answered_by", "closed_by").prefetch_related(
+        Prefetch(
+            "messages",
+            queryset=InstructionMessage.objects.select_related("author").order_by(
+                "created_at", "pk"
+            ),
+        )
+    )
+
+
+def instructions_filtered(
+    instructions: QuerySet[Instruction],
+    *,
+    state: str,
+    department: int | None,
+    overdue: bool,
+    today: dt.date,
+) -> QuerySet[Instruction]:
+    """The 领导批示 list: by state ("all" for every one), the task's lead department and
+    overdue only; waiting ones by 办理时限 (most overdue first), the others newest first."""
+    if state in InstructionState.values:
+        instructions = instructions.filter(state=state)
+    if department is not None:
+        lead_tasks = TaskLead.objects.filter(unit_id=department).values("task_id")
+        instructions = instructions.filter(task_id__in=lead_tasks)
+    if overdue:
+        instructions = instructions_overdue(instructions, today)
+    if state == InstructionState.OPEN or overdue:
+        return instructions.order_by(F("deadline").asc(nulls_last=True), "-created_at", "-pk")
+    return instructions.order_by("-created_at", "-pk")
+
+
+def instructions_mark(
+    instructions: Iterable[Instruction], today: dt.date, *, thread: bool = False
+) -> list[Instruction]:
+    """Set what pages show of each instruction beside its fields: ``overdue_days``; with
+    ``thread`` (prefetched by instructions_with_thread) also ``thread`` and ``last_message``."""
+    rows = list(instructions)
+    for row in rows:
+        # Read by templates only; Instruction does not declare these attributes.
+        marked: Any = row
+        marked.overdue_days = instruction_days_overdue(row, today)
+        if thread:
+            messages = list(row.messages.all())
+            marked.thread = messages
+            marked.last_message = messages[-1] if messages else None
+    return rows
 
 
 def period_current(plan: WorkPlan, today: dt.date) -> ReportingPeriod | None:

@@ -10,6 +10,7 @@ from tasks.models import (
     Indicator,
     IndicatorActual,
     Instruction,
+    InstructionMessage,
     KeyTask,
     ProgressStatus,
     ProgressUpdate,
@@ -17,7 +18,9 @@ from tasks.models import (
     Section,
     WorkPlan,
 )
+from tasks.selectors import instruction_days_overdue
 from tasks.services import ActualInput, ProgressInput
+from unionplan import clock
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -145,6 +148,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "progress",
             "problems",
             "next_steps",
+            "regression_reason",
             "version",
             "created_by",
             "updated_by",
@@ -172,6 +176,12 @@ class ProgressInputSerializer(serializers.Serializer):
     progress = serializers.CharField()
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    regression_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="完成进度低于上期，或由已完成改为其他状态时必填：进度回退的原因",
+    )
     version = serializers.IntegerField(
         min_value=0, help_text="所依据的版本：新建填 0，修改填读取到的 version"
     )
@@ -191,6 +201,7 @@ class ProgressInputSerializer(serializers.Serializer):
                 )
                 for a in data["actuals"]
             },
+            regression_reason=data["regression_reason"],
         )
 
 
@@ -216,8 +227,25 @@ class TaskStateSerializer(serializers.Serializer):
     indicators = IndicatorStateSerializer(many=True)
 
 
+class InstructionMessageSerializer(serializers.ModelSerializer):
+    """One step of a 批示's thread: an answer (答复), a follow-up (追问) or the closing (办结)."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = InstructionMessage
+        fields = ["id", "kind", "kind_label", "author", "author_name", "text", "created_at"]
+        read_only_fields = fields
+
+
 class InstructionSerializer(serializers.ModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    overdue_days = serializers.SerializerMethodField(
+        help_text="待办理且超过办理时限的天数（未逾期为 0）"
+    )
+    messages = InstructionMessageSerializer(many=True, read_only=True)
 
     class Meta:
         model = Instruction
@@ -227,17 +255,39 @@ class InstructionSerializer(serializers.ModelSerializer):
             "author",
             "text",
             "created_at",
+            "deadline",
+            "state",
+            "state_label",
+            "overdue_days",
             "answer",
             "answered_by",
             "answered_at",
+            "closed_by",
+            "closed_at",
             "version",
             "is_open",
+            "messages",
         ]
         read_only_fields = fields
+
+    def get_overdue_days(self, instruction: Instruction) -> int:
+        return instruction_days_overdue(instruction, clock.today())
 
 
 class InstructionInputSerializer(serializers.Serializer):
     text = serializers.CharField()
+    deadline = serializers.DateField(required=False, allow_null=True, help_text="办理时限")
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    deadline = serializers.DateField(required=False, allow_null=True, help_text="新的办理时限")
+    version = serializers.IntegerField(min_value=1)
+
+
+class CloseInputSerializer(serializers.Serializer):
+    remark = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1)
 
 
 class AnswerInputSerializer(serializers.Serializer):

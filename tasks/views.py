@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +18,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from departments.models import Unit, UnitKind
 from tasks import selectors, services
-from tasks.forms import AnswerForm, InstructionForm, ProgressForm
-from tasks.models import KeyTask
+from tasks.forms import AnswerForm, CloseForm, FollowUpForm, InstructionForm, ProgressForm
+from tasks.models import Instruction, InstructionState, KeyTask
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER, Colour
 from unionplan import clock, policies
 
@@ -37,14 +39,37 @@ TIMELINE_LIMIT = 100
 
 @login_required
 def home(request: SignedInHttpRequest) -> HttpResponse:
-    """Open the current plan, or say what to do when there is none yet."""
+    """Every role lands on its own work: administrators and department staff on 待办, leaders
+    on 驾驶舱, reporters on the report that is due; say what to do when there is no plan yet."""
+    user = request.user
+    plan = selectors.plan_current(policies.plans_visible_to(user))
+    if plan is None:
+        return render(
+            request,
+            "tasks/plan_empty.html",
+            {"can_manage_plans": policies.can(user, "plan.manage")},
+            status=200,
+        )
+    # URL names, not the higher apps' views: the plan's layer never imports them.
+    if policies.can(user, "todo.view"):
+        return redirect("dashboard:todo")
+    if policies.is_leader(user):
+        return redirect("dashboard:dashboard")
+    if policies.is_reporter_of(user, {policies.unit_id_of(user)}):
+        return redirect("reports:workspace")
+    return redirect(plan)
+
+
+@login_required
+@require_GET
+def plan_current(request: SignedInHttpRequest) -> HttpResponse:
+    """工作要点 in the navigation: the current plan's overview (or the empty-plan page)."""
     plan = selectors.plan_current(policies.plans_visible_to(request.user))
     if plan is None:
         return render(
             request,
             "tasks/plan_empty.html",
             {"can_manage_plans": policies.can(request.user, "plan.manage")},
-            status=200,
         )
     return redirect(plan)
 
@@ -137,7 +162,8 @@ def _task_page(
     progress_form: ProgressForm | None = None,
     conflict: services.ConflictError | None = None,
     instruction_form: InstructionForm | None = None,
-    answer_forms: dict[int, AnswerForm] | None = None,
+    step_forms: dict[tuple[int, str], StepForm] | None = None,
+    step_conflicts: dict[int, str] | None = None,
     status: int = 200,
     partial: str | None = None,
 ) -> HttpResponse:
@@ -147,19 +173,9 @@ def _task_page(
     can_update = policies.can(request.user, "task.update_progress", task)
     if can_update and progress_form is None:
         progress_form = _blank_progress_form(request, task, today)
-    instructions = list(task.instructions.select_related("author", "answered_by"))
-    answer_forms = answer_forms or {}
-    for instruction in instructions:
-        instruction.task = task  # the policy reads the task's prefetched leads
-        # can_answer and form are read by the template only; Instruction does not declare them.
-        can_answer = policies.can(request.user, "instruction.answer", instruction)
-        instruction.can_answer = can_answer  # type: ignore[attr-defined]
-        if can_answer and instruction.pk not in answer_forms:
-            answer_forms[instruction.pk] = AnswerForm(
-                initial={"answer": instruction.answer, "version": instruction.version},
-                prefix=f"i{instruction.pk}",
-            )
-        instruction.form = answer_forms.get(instruction.pk)  # type: ignore[attr-defined]
+    instructions = _instruction_threads(
+        request, task, today, step_forms or {}, step_conflicts or {}
+    )
     timeline = list(selectors.task_timeline(task, request.user)[: TIMELINE_LIMIT + 1])
     unit_entries = list(
         policies.entries_visible_to(request.user)
@@ -177,6 +193,7 @@ def _task_page(
         "can_update_progress": can_update,
         "can_instruct": policies.can(request.user, "task.instruct", task),
         "progress_form": progress_form,
+        **_progress_context(task, progress_form),
         "conflict": conflict,
         "instruction_form": instruction_form or InstructionForm(),
         "instructions": instructions,
@@ -190,6 +207,46 @@ def _task_page(
     return render(request, template, context, status=status)
 
 
+# The next steps of a 批示's thread: the form, its prefix letter and the policy action.
+StepForm = AnswerForm | FollowUpForm | CloseForm
+INSTRUCTION_STEPS: dict[str, tuple[type[StepForm], str, str]] = {
+    "answer": (AnswerForm, "i", "instruction.answer"),
+    "follow_up": (FollowUpForm, "f", "instruction.follow_up"),
+    "close": (CloseForm, "c", "instruction.close"),
+}
+
+
+def _instruction_threads(
+    request: SignedInHttpRequest,
+    task: KeyTask,
+    today: Any,
+    step_forms: dict[tuple[int, str], StepForm],
+    step_conflicts: dict[int, str],
+) -> list[Instruction]:
+    """The task's instructions with their threads, overdue days and the forms of the steps the
+    user may take next (a submitted form, with its errors, replaces the blank one)."""
+    instructions = selectors.instructions_mark(
+        selectors.instructions_with_thread(task.instructions.all()), today, thread=True
+    )
+    for instruction in instructions:
+        instruction.task = task  # the policy reads the task's prefetched leads
+        forms: dict[str, StepForm] = {}
+        for step, (form_class, letter, action) in INSTRUCTION_STEPS.items():
+            if not policies.can(request.user, action, instruction):
+                continue
+            initial: dict[str, Any] = {"version": instruction.version}
+            if step == "answer" and instruction.state == InstructionState.ANSWERED:
+                initial["answer"] = instruction.answer  # amending the answer given
+            forms[step] = step_forms.get((instruction.pk, step)) or form_class(
+                initial=initial, prefix=f"{letter}{instruction.pk}"
+            )
+        # Read by the template only; Instruction does not declare them.
+        marked: Any = instruction
+        marked.forms = forms
+        marked.conflict = step_conflicts.get(instruction.pk, "")
+    return instructions
+
+
 def _blank_progress_form(request: SignedInHttpRequest, task: KeyTask, today: Any) -> ProgressForm:
     period_id = request.GET.get("period", "")
     periods = task.plan.periods.all()
@@ -199,7 +256,42 @@ def _blank_progress_form(request: SignedInHttpRequest, task: KeyTask, today: Any
     if period is None:
         return ProgressForm(task=task, initial={"version": 0})
     update = next((u for u in task.updates.all() if u.period_id == period.pk), None)
-    return ProgressForm(task=task, initial=ProgressForm.initial_for(update, period))
+    earlier = selectors.progress_earlier(task, period)
+    previous = earlier[-1] if earlier else None
+    return ProgressForm(task=task, initial=ProgressForm.initial_for(update, period, previous))
+
+
+def _progress_context(task: KeyTask, form: ProgressForm | None) -> dict[str, Any]:
+    """What the progress form shows of earlier periods, for the period it is on (as typed)."""
+    if form is None:
+        return {}
+    value = str(form["period"].value() or "")
+    period = next((p for p in task.plan.periods.all() if str(p.pk) == value), None)
+    carry = selectors.progress_carry_forward(task, period) if period else None
+    # A new period's form shows the earlier texts to revise; an existing update shows its own.
+    shown = carry.previous if carry and not carry.has_update else None
+    regressing = ""
+    if carry is not None:
+        try:
+            percent = int(str(form["percent"].value()))
+        except ValueError:  # not a number yet: only leaving 已完成 can be told
+            percent = carry.previous.percent if carry.previous else 0
+        regressing = services.regression_message(
+            previous=carry.previous, status=str(form["status"].value()), percent=percent
+        )
+    return {
+        "carry": carry,
+        "carry_shown": shown,
+        "regressing": regressing,
+        "progress_texts": [
+            (form[name], getattr(shown, name) if shown else "")
+            for name in ("progress", "problems", "next_steps")
+        ],
+        "progress_indicators": [
+            (ind, fields, carry.indicators.get(ind.pk) if carry else None)
+            for ind, fields in form.indicator_fields()
+        ],
+    }
 
 
 @login_required
@@ -261,63 +353,167 @@ def task_progress(request: SignedInHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def instruction_create(request: SignedInHttpRequest, pk: int) -> HttpResponse:
-    """A leader leaves an instruction on the task."""
+    """A leader leaves an instruction (with an optional 办理时限) on the task."""
     task = policies.access_task_by_id(request.user, pk)
     form = InstructionForm(request.POST)
     if form.is_valid():
         try:
             services.instruction_create(
-                task=task, user=request.user, text=form.cleaned_data["text"]
+                task=task,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                deadline=form.cleaned_data["deadline"],
             )
         except ValidationError as exc:
-            form.add_error("text", exc.message_dict.get("text", exc.messages))
+            _add_service_errors(form, exc)
         else:
-            messages.success(request, "批示已发送，牵头部室将收到待办。")
+            messages.success(request, "批示已发送，牵头部室工作人员已收到通知。")
             return redirect(f"{task.get_absolute_url()}#instructions")
     return _task_page(request, task, instruction_form=form, status=400)
+
+
+def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    for key, texts in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, texts)
+
+
+def _instruction_step(
+    request: SignedInHttpRequest,
+    pk: int,
+    step: str,
+    run: Callable[[Instruction, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One step of a 批示's thread from the task page: a stale version is refused with the
+    current thread shown and the typed text kept; a closed instruction takes nothing more."""
+    instruction = policies.access_instruction_by_id(request.user, pk)
+    task = policies.access_task_by_id(request.user, instruction.task_id)
+    instruction.task = task
+    form_class, letter, _action = INSTRUCTION_STEPS[step]
+    prefix = f"{letter}{instruction.pk}"
+    anchor = f"{task.get_absolute_url()}#instruction-{instruction.pk}"
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            run(instruction, form.cleaned_data)
+        except services.InstructionClosed as closed:
+            messages.error(request, str(closed))
+            return redirect(anchor)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        except services.ConflictError as conflict:
+            # Keep what was typed, based on the current version: submitting again is a choice
+            # made after reading what the other person wrote (shown in the thread).
+            data = request.POST.copy()
+            data[f"{prefix}-version"] = str(conflict.current.version)
+            form = form_class(data, prefix=prefix)
+            form.is_valid()
+            return _task_page(
+                request,
+                task,
+                step_forms={(instruction.pk, step): form},
+                step_conflicts={instruction.pk: conflict.message},
+                status=409,
+            )
+        else:
+            messages.success(request, done)
+            return redirect(anchor)
+    return _task_page(request, task, step_forms={(instruction.pk, step): form}, status=400)
 
 
 @login_required
 @require_POST
 def instruction_answer(request: SignedInHttpRequest, pk: int) -> HttpResponse:
-    """The lead department answers an instruction; a concurrent answer is refused, input kept."""
-    instruction = policies.access_instruction_by_id(request.user, pk)
-    task = policies.access_task_by_id(request.user, instruction.task_id)
-    instruction.task = task
-    form = AnswerForm(request.POST, prefix=f"i{instruction.pk}")
-    if form.is_valid():
-        try:
-            services.instruction_answer(
-                instruction=instruction,
-                user=request.user,
-                answer=form.cleaned_data["answer"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            form.add_error("answer", exc.message_dict.get("answer", exc.messages))
-        except services.ConflictError as conflict:
-            messages.error(request, conflict.message)
-            data = request.POST.copy()
-            data[f"i{instruction.pk}-version"] = str(conflict.current.version)
-            form = AnswerForm(data, prefix=f"i{instruction.pk}")
-            form.is_valid()
-            return _task_page(request, task, answer_forms={instruction.pk: form}, status=409)
-        else:
-            messages.success(request, "答复已保存。")
-            return redirect(f"{task.get_absolute_url()}#instructions")
-    return _task_page(request, task, answer_forms={instruction.pk: form}, status=400)
+    """The lead department answers an instruction; the leader is notified."""
+    return _instruction_step(
+        request,
+        pk,
+        "answer",
+        lambda instruction, data: services.instruction_answer(
+            instruction=instruction,
+            user=request.user,
+            answer=data["answer"],
+            expected_version=data["version"],
+        ),
+        "答复已保存，批示领导已收到通知。",
+    )
+
+
+@login_required
+@require_POST
+def instruction_follow_up(request: SignedInHttpRequest, pk: int) -> HttpResponse:
+    """A leader follows up (追问) in the thread; the lead department is notified."""
+    return _instruction_step(
+        request,
+        pk,
+        "follow_up",
+        lambda instruction, data: services.instruction_follow_up(
+            instruction=instruction,
+            user=request.user,
+            text=data["text"],
+            deadline=data["deadline"],
+            expected_version=data["version"],
+        ),
+        "追问已发送，牵头部室工作人员已收到通知。",
+    )
+
+
+@login_required
+@require_POST
+def instruction_close(request: SignedInHttpRequest, pk: int) -> HttpResponse:
+    """A leader closes (办结) the instruction."""
+    return _instruction_step(
+        request,
+        pk,
+        "close",
+        lambda instruction, data: services.instruction_close(
+            instruction=instruction,
+            user=request.user,
+            remark=data["remark"],
+            expected_version=data["version"],
+        ),
+        "批示已办结。",
+    )
+
+
+INSTRUCTIONS_PER_PAGE = 20
 
 
 @login_required
 @require_GET
 def instruction_list(request: SignedInHttpRequest) -> HttpResponse:
-    """Open instructions: for a department those on its tasks, for leaders all of them."""
-    visible = policies.instructions_visible_to(request.user)
-    open_ = selectors.instructions_open_for(request.user, visible).order_by("created_at")
-    answered = (
-        visible.exclude(answer="")
-        .select_related("task__plan", "author", "answered_by")
-        .order_by("-answered_at")[:20]
+    """领导批示: filtered by state, lead department and overdue; staff start on their own
+    department's, everybody on those waiting for an answer (待办理)."""
+    today = clock.today()
+    state = request.GET.get("state", InstructionState.OPEN)
+    if state not in selectors.INSTRUCTION_STATE_FILTERS:
+        state = InstructionState.OPEN
+    departments = Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True)
+    dept = request.GET.get("dept")
+    if dept is None and policies.is_staff_of(request.user, {request.user.unit_id}):
+        dept = str(request.user.unit_id)
+    department = (
+        int(dept) if dept and dept.isascii() and dept.isdigit() and len(dept) < 10 else None
     )
-    context = {"open": list(open_), "answered": list(answered), "nav_active": "instructions"}
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.instructions_filtered(
+        selectors.instructions_with_thread(policies.instructions_visible_to(request.user))
+        .select_related("task")
+        .prefetch_related("task__leads__unit"),
+        state=state,
+        department=department,
+        overdue=overdue,
+        today=today,
+    )
+    page = Paginator(rows, INSTRUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.instructions_mark(page.object_list, today, thread=True)
+    context = {
+        "page": page,
+        "states": selectors.INSTRUCTION_STATE_FILTERS,
+        "departments": departments,
+        "filters": {"state": state, "dept": department, "overdue": overdue},
+        "filtered": state != InstructionState.OPEN or department is not None or overdue,
+        "today": today,
+        "nav_active": "instructions",
+    }
     return render(request, "tasks/instruction_list.html", context)

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import ROLES, World, png
+from unionplan.demo import DEMO_PASSWORD
 
 # Namespaces whose routes are guarded as a whole by their owner (the Django admin checks
 # is_staff itself); one representative row stands for each.
@@ -100,6 +101,8 @@ REVIEW_API = {
 MATRIX: dict[str, Row] = {
     "home": Row(lambda w: "/", everyone_signed_in(302, anonymous=302)),
     "tasks:plan_overview": Row(lambda w: "/plans/2024/", everyone_signed_in(200, anonymous=302)),
+    "tasks:plan_current": Row(lambda w: "/plans/", everyone_signed_in(302, anonymous=302)),
+    "guide": Row(lambda w: "/help/", everyone_signed_in(200, anonymous=302)),
     # Plan administration: administrators only.
     "planning:plan_list": Row(lambda w: "/plans/manage/", ADMIN_ONLY_PAGE),
     "planning:import_upload": Row(lambda w: "/plans/import/", ADMIN_ONLY_PAGE),
@@ -167,6 +170,21 @@ MATRIX: dict[str, Row] = {
     ),
     "login": Row(lambda w: "/accounts/login/", everyone_signed_in(302, anonymous=200)),
     "logout": Row(lambda w: "/accounts/logout/", dict.fromkeys(ROLES, 302), method="post"),
+    # Everyone changes their own password (Django's view; validators on).
+    "password_change": Row(lambda w: "/accounts/password/", everyone_signed_in(200, anonymous=302)),
+    "password_change#post": Row(
+        lambda w: "/accounts/password/",
+        everyone_signed_in(302, anonymous=302),
+        method="post",
+        data=lambda w: {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "Longgang-plan-2025!",
+            "new_password2": "Longgang-plan-2025!",
+        },
+    ),
+    "password_change_done": Row(
+        lambda w: "/accounts/password/done/", everyone_signed_in(200, anonymous=302)
+    ),
     "healthz": Row(lambda w: "/healthz", ALL_OK),
     "admin:*": Row(lambda w: "/admin/", {**dict.fromkeys(ROLES, 302), "admin": 200}),
     "plan-list": Row(lambda w: "/api/v1/plans/", API_READ),
@@ -208,6 +226,22 @@ MATRIX: dict[str, Row] = {
             f"i{w.task.instructions.first().pk}-version": 1,
         },
     ),
+    # 追问 and 办结: leaders (and administrators); the service refuses everybody else.
+    "tasks:instruction_follow_up": Row(
+        lambda w: f"/instructions/{w.open_instruction().pk}/follow-up/",
+        only({"leader": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+        data=lambda w: {
+            f"f{w.task.instructions.first().pk}-text": "进展如何？",
+            f"f{w.task.instructions.first().pk}-version": 1,
+        },
+    ),
+    "tasks:instruction_close": Row(
+        lambda w: f"/instructions/{w.open_instruction().pk}/close/",
+        only({"leader": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+        data=lambda w: {f"c{w.task.instructions.first().pk}-version": 1},
+    ),
     "task-progress": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/progress/", API_READ),
     "task-progress#post": Row(
         lambda w: f"/api/v1/tasks/{w.task.pk}/progress/",
@@ -234,6 +268,20 @@ MATRIX: dict[str, Row] = {
         only({"staff_lead": 200, "admin": 200}, others=403, anonymous=401),
         method="post",
         data=lambda w: {"answer": "已落实。", "version": 1},
+        json=True,
+    ),
+    "instruction-follow-up": Row(
+        lambda w: f"/api/v1/instructions/{w.open_instruction().pk}/follow-up/",
+        only({"leader": 200, "admin": 200}, others=403, anonymous=401),
+        method="post",
+        data=lambda w: {"text": "进展如何？", "version": 1},
+        json=True,
+    ),
+    "instruction-close": Row(
+        lambda w: f"/api/v1/instructions/{w.open_instruction().pk}/close/",
+        only({"leader": 200, "admin": 200}, others=403, anonymous=401),
+        method="post",
+        data=lambda w: {"remark": "已落实，办结。", "version": 1},
         json=True,
     ),
     "progress-update-list": Row(lambda w: "/api/v1/progress-updates/", API_READ),
@@ -465,6 +513,11 @@ MATRIX: dict[str, Row] = {
     ),
     "dashboard-summary": Row(lambda w: "/api/v1/dashboard/", API_READ),
     "dashboard:dashboard": Row(lambda w: "/dashboard/", everyone_signed_in(200, anonymous=302)),
+    # 待办: department staff and administrators; leaders and reporters have their own homes.
+    "dashboard:todo": Row(
+        lambda w: "/todo/",
+        only({"staff_other": 200, "staff_lead": 200, "admin": 200}, others=403, anonymous=302),
+    ),
     "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
     "api-redoc": Row(lambda w: "/api/redoc/", everyone_signed_in(200, anonymous=200)),
     "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),

@@ -103,3 +103,71 @@ def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
         "redis://127.0.0.1:6379/15",
         "False",
     ]
+
+
+def test_one_command_mode_runs_with_debug_off():
+    """`make run` (scripts/run.sh) turns DEBUG off unless DJANGO_DEBUG says otherwise."""
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    assert 'export DJANGO_DEBUG="${DJANGO_DEBUG-0}"' in script
+    assert script.index("DJANGO_DEBUG") < script.index("runserver")
+
+
+def test_one_command_mode_shows_the_products_404_and_still_serves_static_files(tmp_path):
+    """The embedded mode with DEBUG off, as `make run` starts it: the product's own 404 page
+    instead of Django's debug page, and static files (vendored Bootstrap, ECharts, the API
+    docs' Swagger UI) served by WhiteNoise from the source folders, without collectstatic."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "UNIONPLAN_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update(DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+                return r.status, r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    try:
+        for _ in range(150):
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise AssertionError(server.stderr.read() if server.stderr else "") from None
+                time.sleep(0.2)
+        status, html = get("/no-such-page/")
+        assert status == 404
+        assert "找不到您要的内容" in html and "bootstrap.min.css" in html
+        assert "Page not found" not in html and "URLconf" not in html
+        for path in (
+            "/static/vendor/bootstrap/css/bootstrap.min.css",
+            "/static/vendor/echarts/echarts.min.js",
+            "/static/js/app.js",
+            "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
+        ):
+            assert get(path)[0] == 200, path
+        status, html = get("/accounts/login/")
+        assert status == 200 and "龙岗区总工会重点工作推进系统" in html
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

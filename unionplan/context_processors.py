@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dashboard.todo import instruction_badge, waiting_review_count
 from notifications.models import Notification
 from reports.selectors import reports_due_for_unit
 from tasks.selectors import plan_current
@@ -28,20 +29,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Navigation entries the current user may use, in display order."""
     user = request.user
     items: list[dict[str, Any]] = []
+    if policies.can(user, "todo.view"):
+        items.append({"label": "待办", "url": reverse("dashboard:todo"), "key": "todo"})
     if policies.can(user, "site.use"):
         items.append({"label": "驾驶舱", "url": reverse("dashboard:dashboard"), "key": "dashboard"})
-        items.append({"label": "工作要点", "url": reverse("home"), "key": "plan"})
+        items.append({"label": "工作要点", "url": reverse("tasks:plan_current"), "key": "plan"})
         items.append({"label": "重点工作", "url": reverse("tasks:task_list"), "key": "tasks"})
         if (
             policies.is_leader(user)
             or policies.is_admin(user)
             or getattr(user, "role", None) == "staff"
         ):
+            count, title = instruction_badge(user)  # one query
             items.append(
                 {
                     "label": "领导批示",
                     "url": reverse("tasks:instruction_list"),
                     "key": "instructions",
+                    "badge": count,
+                    "badge_title": title,
                 }
             )
         if getattr(user, "role", None) == "reporter":
@@ -49,7 +55,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 {"label": "季度填报", "url": reverse("reports:workspace"), "key": "reports"}
             )
         if policies.can(user, "review.list"):
-            items.append({"label": "审核", "url": reverse("reports:review_list"), "key": "reviews"})
+            count = waiting_review_count(user)  # one query
+            items.append(
+                {
+                    "label": "审核",
+                    "url": reverse("reports:review_list"),
+                    "key": "reviews",
+                    "badge": count,
+                    "badge_title": f"{count} 条报送条目待您审核",
+                }
+            )
         if policies.can(user, "grid.view"):
             items.append({"label": "报送情况", "url": reverse("reports:grid"), "key": "grid"})
             items.append({"label": "推进情况表", "url": reverse("exports:job_list"), "key": "jobs"})

@@ -21,7 +21,15 @@ from django.http import Http404
 from departments.models import Role, Unit, User
 from history.models import Event, EventKind
 from reports.models import Attachment, EntryState, ReportEntry, ReportingPeriod, UnitReport
-from tasks.models import Indicator, Instruction, KeyTask, PlanStatus, Section, WorkPlan
+from tasks.models import (
+    Indicator,
+    Instruction,
+    InstructionState,
+    KeyTask,
+    PlanStatus,
+    Section,
+    WorkPlan,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -206,10 +214,17 @@ def _can_report_on(user: AnyUser, task: KeyTask) -> bool:
 
 
 def _can_answer(user: AnyUser, instruction: Instruction) -> bool:
+    # Open or answered (an amended answer); a closed (办结) instruction takes nothing more.
     task = instruction.task
-    if task.plan.status != PlanStatus.ACTIVE:
+    if task.plan.status != PlanStatus.ACTIVE or instruction.state == InstructionState.CLOSED:
         return False
     return is_admin(user) or is_staff_of(user, _task_lead_ids(task))
+
+
+def _can_follow_up_or_close(user: AnyUser, instruction: Instruction) -> bool:
+    if instruction.state == InstructionState.CLOSED:
+        return False
+    return _can_instruct(user, instruction.task)
 
 
 def _can_view_entry(user: AnyUser, entry: ReportEntry) -> bool:
@@ -267,6 +282,8 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "instruction.view": _can_view_plan_part,
     "progress.view": lambda user, update: _can_view_plan_part(user, update.task),
     "instruction.answer": _can_answer,
+    "instruction.follow_up": _can_follow_up_or_close,
+    "instruction.close": _can_follow_up_or_close,
     "period.view": _can_view_plan_part,
     "period.reopen": lambda user, _period: is_admin(user),
     "unit.view": _can_view_unit,
@@ -282,6 +299,8 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "notification.view": lambda user, n: is_signed_in(user) and n.user_id == user.pk,
     "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
     "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,
+    # 待办: what waits for a department (staff) or for every department (administrators).
+    "todo.view": lambda user, _obj: is_admin(user) or is_staff_of(user, {unit_id_of(user)}),
     "user.view": _can_view_user,
     "user.manage": lambda user, _obj: is_admin(user),
 }

@@ -128,12 +128,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "departments.middleware.PasswordChangeRequiredMiddleware",
     "unionplan.middleware.AdminRecordingMiddleware",
 ]
 
-if PRODUCTION:
-    # The project serves its own static files (no CDN, no separate web server needed).
+if PRODUCTION or not DEBUG:
+    # The project serves its own static files (no CDN, no separate web server needed); with
+    # DEBUG off runserver no longer does, e.g. in `make run`, which shows the product's 404 page.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+if not PRODUCTION:
+    # Outside production static files come straight from the source folders: no collectstatic.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 ROOT_URLCONF = "unionplan.urls"
 WSGI_APPLICATION = "unionplan.wsgi.application"
@@ -180,7 +186,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "departments.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's rule, with the Chinese message Django 5.2's catalogue lost (departments.passwords).
+    {"NAME": "departments.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -283,6 +290,37 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "unionplan@localhost")
 if not EMAIL_ENABLED:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Outgoing webhooks (企业微信 / 钉钉 group robots, plain JSON): endpoints are kept in the admin;
+# UNIONPLAN_WEBHOOK_URL adds one more from the environment. Links in messages are made absolute
+# with UNIONPLAN_BASE_URL (e.g. https://plan.lgzgh.example) when it is set.
+UNIONPLAN_BASE_URL = env_str("UNIONPLAN_BASE_URL").rstrip("/")
+if UNIONPLAN_BASE_URL and not UNIONPLAN_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"UNIONPLAN_BASE_URL must start with http:// or https://, not {UNIONPLAN_BASE_URL!r}."
+    )
+UNIONPLAN_WEBHOOK_URL = env_str("UNIONPLAN_WEBHOOK_URL")
+if UNIONPLAN_WEBHOOK_URL and not UNIONPLAN_WEBHOOK_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("UNIONPLAN_WEBHOOK_URL must start with http:// or https://.")
+UNIONPLAN_WEBHOOK_FORMAT = env_str("UNIONPLAN_WEBHOOK_FORMAT", "json")
+if UNIONPLAN_WEBHOOK_FORMAT not in {"wecom", "dingtalk", "json"}:
+    raise ImproperlyConfigured(
+        "UNIONPLAN_WEBHOOK_FORMAT must be wecom, dingtalk or json, "
+        f"not {UNIONPLAN_WEBHOOK_FORMAT!r}."
+    )
+UNIONPLAN_WEBHOOK_EVENTS = env_list(
+    "UNIONPLAN_WEBHOOK_EVENTS", "reminder,instruction,entry_returned,job_done"
+)
+if set(UNIONPLAN_WEBHOOK_EVENTS) - {"reminder", "instruction", "entry_returned", "job_done"}:
+    raise ImproperlyConfigured(
+        "UNIONPLAN_WEBHOOK_EVENTS lists events among reminder, instruction, entry_returned, "
+        f"job_done; got {','.join(UNIONPLAN_WEBHOOK_EVENTS)!r}."
+    )
+UNIONPLAN_WEBHOOK_SECRET = env_str("UNIONPLAN_WEBHOOK_SECRET")  # 钉钉 加签 secret; none by default
+# Seconds per attempt (at most 5: in-process jobs run inside the request) and before the first
+# retry (doubling each time, five attempts in all).
+UNIONPLAN_WEBHOOK_TIMEOUT = min(env_int("UNIONPLAN_WEBHOOK_TIMEOUT", 5), 5)
+UNIONPLAN_WEBHOOK_RETRY_SECONDS = env_int("UNIONPLAN_WEBHOOK_RETRY_SECONDS", 30)
 
 # Unit reports: evidence files and reminders (催报).
 UNIONPLAN_ATTACHMENT_MAX_BYTES = env_int("UNIONPLAN_ATTACHMENT_MAX_MB", 20) * 1024 * 1024

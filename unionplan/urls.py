@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from dashboard.api import DashboardSummaryView
 from departments.api import PersonViewSet, UnitViewSet
+from departments.views import PasswordChangeDoneView, PasswordChangeView
 from exports.api import ReportJobViewSet
 from notifications.api import NotificationViewSet
 from reports.api import (
@@ -26,11 +27,14 @@ from tasks.api import (
     SectionViewSet,
     WorkPlanViewSet,
 )
-from unionplan.views import healthz
+from unionplan.guide import guide
+from unionplan.views import LoginView, healthz, page_not_found
 
 admin.site.site_header = "龙岗区总工会重点工作推进系统 · 系统管理"
 admin.site.site_title = "系统管理"
 admin.site.index_title = "数据管理"
+
+handler404 = page_not_found
 
 router = DefaultRouter()
 router.register("plans", WorkPlanViewSet, basename="plan")
@@ -57,13 +61,12 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("departments.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", healthz, name="healthz"),
+    path("help/", guide, name="guide"),
     path("admin/", admin.site.urls),
     path("api/v1/submission-grid/", SubmissionGridView.as_view(), name="submission-grid"),
     path("api/v1/dashboard/", DashboardSummaryView.as_view(), name="dashboard-summary"),

@@ -1,13 +1,41 @@
-"""Project-level views: the health check used by load balancers and docker-compose."""
+"""Project-level views: the sign-in page, the 404 page, and the health check used by load
+balancers and docker-compose."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from unionplan.celery import app as celery_app
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page under the system's name."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django puts the request's host ("127.0.0.1:8000") in site_name, over the context
+        # processor's system name that the page heading and title show.
+        context["site_name"] = settings.UNIONPLAN_SITE_NAME
+        return context
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The product's 404 page, with the reason when the product gave one in Chinese."""
+    reason = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
+    # An unknown address (Resolver404) or Django's own "No Task matches the given query." is
+    # developer English; the page then says what every 404 means.
+    return render(
+        request, "404.html", {"exception": "" if reason.isascii() else reason}, status=404
+    )
 
 
 @never_cache

@@ -1,11 +1,14 @@
 /* Dashboard charts (Apache ECharts, vendored). Each chart has a table beside it; a click on a
-   chart element opens the list behind it. Colours come from the server (红黄绿灯). */
+   chart element opens the list behind it. Status colours (红黄绿灯) come from the server and are
+   used only where colour means status; other bars are a neutral slate. */
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-data");
   if (!source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
   var charts = [];
+
+  var NEUTRAL = "#56687a";  // slate: not red/amber/green/blue, which mean 严重滞后/滞后/正常/完成
 
   function go(url) { if (url) { window.location.href = url; } }
 
@@ -19,7 +22,7 @@
                axisLabel: { width: options.labelWidth || 140, overflow: "truncate" } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       series: [{ type: "bar", data: series.values, barMaxWidth: 18,
-                 itemStyle: { color: options.color || "#a61b1b" },
+                 itemStyle: { color: options.color || NEUTRAL },
                  label: { show: true, position: "right", formatter: "{c}%" } }]
     });
     chart.on("click", function (p) { go(series.urls && series.urls[p.dataIndex]); });
@@ -39,13 +42,13 @@
       });
       chart.on("click", function (p) { go(p.data && p.data.url); });
     } else if (kind === "progress") {
-      chart = bars(el, { labels: data.progress.labels, values: data.progress.values }, { labelWidth: 90, color: "#2c6fbb" });
+      chart = bars(el, { labels: data.progress.labels, values: data.progress.values }, { labelWidth: 90 });
     } else if (kind === "sections") {
       chart = bars(el, data.sections, {});
     } else if (kind === "departments") {
       chart = bars(el, data.departments, { labelWidth: 80 });
     } else if (kind === "indicators") {
-      chart = bars(el, data.indicators, { labelWidth: 220, color: "#e0a800" });
+      chart = bars(el, data.indicators, { labelWidth: 220 });
     }
     if (chart) { charts.push(chart); }
   });

@@ -2,13 +2,19 @@
 
 - ``plan_import``: importing a published plan's text (re-importing updates it in place);
 - ``progress``: the lead department's progress updates and their indicator actuals;
-- ``instructions``: leaders' instructions (批示) and the lead department's answers;
+- ``instructions``: leaders' instructions (批示), answers, follow-ups (追问) and closing (办结);
 - ``periods``: the plan's calendar of reporting periods (quarters now);
 - ``participation``: units joining and leaving the tasks that name their group.
 """
 
 from tasks.locking import ConflictError
-from tasks.services.instructions import instruction_answer, instruction_create
+from tasks.services.instructions import (
+    InstructionClosed,
+    instruction_answer,
+    instruction_close,
+    instruction_create,
+    instruction_follow_up,
+)
 from tasks.services.participation import UNIT_FIELDS, unit_create, unit_update
 from tasks.services.periods import DUE_DAYS_AFTER_END, periods_ensure_quarters, quarter_dates
 from tasks.services.plan_import import (
@@ -17,23 +23,32 @@ from tasks.services.plan_import import (
     parsed_source,
     plan_import,
 )
-from tasks.services.progress import ActualInput, ProgressInput, progress_save
+from tasks.services.progress import (
+    ActualInput,
+    ProgressInput,
+    progress_save,
+    regression_message,
+)
 
 __all__ = [
     "DUE_DAYS_AFTER_END",
     "UNIT_FIELDS",
     "ActualInput",
     "ConflictError",
+    "InstructionClosed",
     "PlanImportError",
     "PlanImportResult",
     "ProgressInput",
     "instruction_answer",
+    "instruction_close",
     "instruction_create",
+    "instruction_follow_up",
     "parsed_source",
     "periods_ensure_quarters",
     "plan_import",
     "progress_save",
     "quarter_dates",
+    "regression_message",
     "unit_create",
     "unit_update",
 ]

@@ -48,10 +48,42 @@ class ProgressInput:
     problems: str = ""
     next_steps: str = ""
     actuals: dict[int, ActualInput] = field(default_factory=dict)
+    regression_reason: str = ""
+
+
+def _previous_update(*, task: KeyTask, period: ReportingPeriod) -> ProgressUpdate | None:
+    """The task's update of the latest period that ended before ``period`` began, if any."""
+    return (
+        ProgressUpdate.objects.filter(task=task, period__end_date__lt=period.start_date)
+        .select_related("period")
+        .order_by("-period__end_date")
+        .first()
+    )
+
+
+def regression_message(*, previous: ProgressUpdate | None, status: str, percent: int) -> str:
+    """Why saving ``status``/``percent`` after ``previous`` needs a reason; "" when it does not.
+
+    Going back is allowed (a finished task can reopen), but never silently: a lower percent than
+    the last period, or leaving 已完成, must say why.
+    """
+    if previous is None:
+        return ""
+    if previous.status == ProgressStatus.DONE and status != ProgressStatus.DONE:
+        label = ProgressStatus(status).label if status in ProgressStatus.values else status
+        return f"上期已完成，改为{label}请填写原因"
+    if percent < previous.percent:
+        return f"完成进度低于上期（{previous.percent}%），请确认并填写原因"
+    return ""
 
 
 def _validate_progress(
-    *, task: KeyTask, period: ReportingPeriod, data: ProgressInput, today: dt.date
+    *,
+    task: KeyTask,
+    period: ReportingPeriod,
+    data: ProgressInput,
+    today: dt.date,
+    previous: ProgressUpdate | None,
 ) -> None:
     errors: dict[str, str] = {}
     if period.plan_id != task.plan_id:
@@ -66,6 +98,10 @@ def _validate_progress(
         errors["percent"] = "标记为“已完成”时，完成进度应为 100%。"
     if not data.progress.strip():
         errors["progress"] = "请填写进展情况。"
+    if "status" not in errors and "percent" not in errors and not data.regression_reason.strip():
+        regression = regression_message(previous=previous, status=data.status, percent=data.percent)
+        if regression:
+            errors["regression_reason"] = f"{regression}。"
     indicators = {i.pk: i for i in task.indicators.all()}
     for indicator_id, actual in data.actuals.items():
         ind = indicators.get(indicator_id)
@@ -111,7 +147,11 @@ def progress_save(
     """
     if not policies.can(user, "task.update_progress", task):
         raise PermissionDenied("只有牵头部室的工作人员可以更新本项工作的进展。")
-    _validate_progress(task=task, period=period, data=data, today=clock.today())
+    previous = _previous_update(task=task, period=period)
+    _validate_progress(task=task, period=period, data=data, today=clock.today(), previous=previous)
+    goes_back = bool(
+        regression_message(previous=previous, status=data.status, percent=data.percent)
+    )
     with transaction.atomic(), recording(actor=user, source=source, verb="更新进展", task=task):
         update = lock_for_update(
             ProgressUpdate.objects.filter(task=task, period=period),
@@ -125,6 +165,8 @@ def progress_save(
         update.progress = data.progress.strip()
         update.problems = data.problems.strip()
         update.next_steps = data.next_steps.strip()
+        # Kept only while the update goes back; a reason for what is no longer a step back is noise.
+        update.regression_reason = data.regression_reason.strip() if goes_back else ""
         update.updated_by = user
         try:
             with transaction.atomic():

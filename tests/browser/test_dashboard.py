@@ -19,7 +19,7 @@ def test_leader_sees_the_charts_and_the_red_count_opens_exactly_the_red_tasks(
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_label("密码").press("Enter")
-    page.wait_for_url("**/plans/2024/")
+    page.wait_for_url("**/dashboard/")  # a leader's home
     page.get_by_role("link", name="驾驶舱").click()
     page.wait_for_url("**/dashboard/")
     page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 5")

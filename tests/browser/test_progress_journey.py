@@ -29,8 +29,9 @@ def log_in(page, server, username: str) -> None:  # noqa: ANN001
 
 
 def open_nav(page, label: str) -> None:  # noqa: ANN001
+    # A badge adds "，N 条待处理" to the link's name (审核, 领导批示).
     page.get_by_role("navigation", name="主导航").get_by_role(
-        "link", name=label, exact=True
+        "link", name=re.compile(rf"^{re.escape(label)}(\s*，\d+ 条待处理)?$")
     ).click()
 
 
@@ -65,7 +66,7 @@ def test_department_staff_updates_a_task_and_sees_colour_and_timeline_change(
 ):
     settings.UNIONPLAN_TODAY = DEMO_TODAY
     log_in(page, demo_server, "xjb")
-    page.wait_for_url("**/plans/2024/")
+    page.wait_for_url("**/todo/")  # department staff land on 待办
 
     open_nav(page, "重点工作")
     page.wait_for_url("**/tasks/")
@@ -90,7 +91,8 @@ def test_department_staff_updates_a_task_and_sees_colour_and_timeline_change(
     form = page.get_by_test_id("progress-form")
     assert form.get_by_label("填报周期").locator("option:checked").inner_text() == "2024年第四季度"
     assert form.get_by_label("填报周期").input_value() == q4_period_id()
-    assert form.get_by_label("完成进度（%）").input_value() == ""  # no Q4 update yet
+    # No Q4 update yet: the form starts from 第三季度's 50 %.
+    assert form.get_by_label("完成进度（%）").input_value() == "50"
     progress_text = "第四季度第三批次疗休养已组织报名，累计参加职工约70人次。"
     form.get_by_label("推进状态").select_option(label="推进中")
     form.get_by_label("进展情况").fill(progress_text)
@@ -137,7 +139,7 @@ def test_leader_instruction_is_answered_by_the_lead_department(page, demo_server
     answer_text = "已于11月12日完成第三批次报名，名单已报区总审定。"
 
     log_in(page, demo_server, "leader")
-    page.wait_for_url("**/plans/2024/")
+    page.wait_for_url("**/dashboard/")  # a leader's home
     open_red_task(page)
     new_instruction = page.get_by_test_id("instruction-form")
     new_instruction.get_by_label("新批示").fill(instruction_text)
@@ -146,33 +148,36 @@ def test_leader_instruction_is_answered_by_the_lead_department(page, demo_server
     expect(page.get_by_role("alert").filter(has_text="批示已发送")).to_be_visible()
     instruction = page.get_by_test_id("instruction").filter(has_text=instruction_text)
     expect(instruction).to_have_count(1)
-    assert instruction.locator(".badge").inner_text() == "待答复"
+    assert instruction.get_by_test_id("instruction-state").inner_text() == "待办理"
     assert "张主席（演示）" in instruction.inner_text()
+
+    page.get_by_test_id("user-menu").click()  # 退出登录 is in the user menu
 
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/accounts/login/**")
 
     log_in(page, demo_server, "xjb")
-    page.wait_for_url("**/plans/2024/")
+    page.wait_for_url("**/todo/")  # department staff land on 待办
     open_nav(page, "领导批示")
     page.wait_for_url("**/instructions/")
-    expect(page.get_by_role("heading", name=re.compile(r"^待答复"))).to_be_visible()
-    waiting = page.get_by_test_id("open-instructions")
+    expect(page.get_by_label("状态")).to_have_value("open")  # the list opens on 待办理
+    waiting = page.get_by_test_id("instruction-rows")
     listed = waiting.get_by_role("link").filter(has_text=instruction_text)
     expect(listed).to_have_count(1)
     assert f"第 13 项 · {RED_TASK}" in listed.inner_text()
     listed.click()
-    page.wait_for_url(re.compile(r"/tasks/\d+/#instructions$"))
+    page.wait_for_url(re.compile(r"/tasks/\d+/#instruction-\d+$"))
 
     instruction = page.get_by_test_id("instruction").filter(has_text=instruction_text)
     instruction.get_by_label("答复办理情况").fill(answer_text)
     instruction.get_by_role("button", name="提交答复").click()
-    expect(page.get_by_role("alert").filter(has_text="答复已保存。")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="答复已保存")).to_be_visible()
 
     instruction = page.get_by_test_id("instruction").filter(has_text=instruction_text)
-    expect(instruction.get_by_test_id("instruction-answer")).to_contain_text(answer_text)
-    assert "宣教部 工作人员" in instruction.get_by_test_id("instruction-answer").inner_text()
-    assert instruction.locator(".badge").inner_text() == "已答复"
+    answered = instruction.locator('[data-testid="instruction-message"][data-kind="answer"]')
+    expect(answered).to_contain_text(answer_text)
+    assert "宣教部 工作人员" in answered.inner_text()
+    assert instruction.get_by_test_id("instruction-state").inner_text() == "已答复"
     newest = page.get_by_test_id("timeline-entry").first
     assert answer_text in newest.inner_text()
     assert "宣教部 工作人员" in newest.inner_text()
@@ -181,7 +186,7 @@ def test_leader_instruction_is_answered_by_the_lead_department(page, demo_server
 def test_staff_of_another_department_sees_the_task_read_only(page, demo_server, settings):
     settings.UNIONPLAN_TODAY = DEMO_TODAY
     log_in(page, demo_server, "qyb")
-    page.wait_for_url("**/plans/2024/")
+    page.wait_for_url("**/todo/")  # department staff land on 待办
     task_url = open_red_task(page)
 
     assert (

@@ -38,17 +38,20 @@ def log_in(page, server, username: str) -> None:  # noqa: ANN001
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_label("密码").press("Enter")  # keyboard only
-    page.wait_for_url("**/plans/2024/")
+    # Each role's home: reporters 季度填报, department staff 待办.
+    page.wait_for_url(re.compile(r"/(reports|todo|dashboard)/(\?.*)?$"))
 
 
 def log_out(page) -> None:  # noqa: ANN001
+    page.get_by_test_id("user-menu").click()  # 退出登录 is in the user menu
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/accounts/login/**")
 
 
 def open_nav(page, label: str) -> None:  # noqa: ANN001
+    # A badge adds "，N 条待处理" to the link's name (审核, 领导批示).
     page.get_by_role("navigation", name="主导航").get_by_role(
-        "link", name=label, exact=True
+        "link", name=re.compile(rf"^{re.escape(label)}(\s*，\d+ 条待处理)?$")
     ).click()
 
 

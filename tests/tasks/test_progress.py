@@ -103,7 +103,9 @@ def test_bad_input_names_the_field_and_saves_nothing(world, pinned, overrides, f
 
 
 def test_lagging_update_with_its_problems_stated_is_accepted(world, pinned):
-    update = save(world, percent=40, problems="场地协调困难。")
+    update = save(
+        world, percent=40, problems="场地协调困难。", regression_reason="驻点选址推倒重来。"
+    )
     assert update.problems == "场地协调困难。"
     assert state(world).colour == Colour.RED
 

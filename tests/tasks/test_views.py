@@ -6,8 +6,9 @@ from tasks.models import PlanStatus, WorkPlan
 from tests.factories import IndicatorFactory, KeyTaskFactory, SectionFactory
 
 
-def test_start_page_opens_the_current_plan(world):
-    response = world.client("leader").get("/")
+def test_plan_in_the_navigation_opens_the_current_plan(world):
+    # The start page ("/") sends each role to its own work (tests/dashboard/test_todo.py).
+    response = world.client("leader").get("/plans/")
     assert response.status_code == 302 and response["Location"] == "/plans/2024/"
 
 
