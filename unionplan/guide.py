@@ -40,7 +40,13 @@ ROLES = (
 
 SHOTS = (
     Shot("leader", "/dashboard/", "leader_dashboard", "驾驶舱：红黄绿灯、滞后事项和各单位报送情况"),
-    Shot("qyb", "/instructions/", "staff_instructions", "领导批示：待办理、已逾期的批示一目了然"),
+    Shot(
+        "leader",
+        "/instructions/?state=all",
+        "leader_instructions",
+        "领导批示：按状态、牵头部室筛选，逾期的标红，可追问、办结",
+    ),
+    Shot("qyb", "/todo/", "staff_todo", "待办：待审核、待办理批示、本期未更新和逾期事项"),
     Shot("qyb", "/tasks/", "staff_tasks", "重点工作：按牵头部室、状态筛选，点击标题填报进展"),
     Shot("bantian", "/reports/", "reporter_report", "季度填报：逐条填写，自动暂存，最后提交"),
     Shot("admin", "/plans/manage/", "admin_plans", "计划管理：导入、编辑、发布、复制为下一年度"),

@@ -56,3 +56,11 @@ def test_guide_pictures_come_from_the_real_pages_and_each_role_finds_its_part(br
         expect(image).to_have_js_property("complete", True)
         assert image.evaluate("img => img.naturalWidth") > 0, image.get_attribute("src")
     context.close()
+
+
+def test_the_guide_is_in_the_user_menu(page, demo_server):  # noqa: ANN001
+    log_in(page, demo_server, "qyb")
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("link", name="使用说明").click()
+    page.wait_for_url("**/help/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("使用说明")
