@@ -8,6 +8,7 @@ import io
 from typing import Any, cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -32,9 +33,17 @@ STATUS_FILLS = {
 }
 
 
+def cell_text(text: str) -> str:
+    """Text a workbook can hold: Word's Shift+Enter (U+000B) and form feeds become line breaks;
+    other control characters (which openpyxl refuses, failing the whole workbook) are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
 def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Any:
     """Write one cell; text is always stored as text, never evaluated as a formula."""
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = cell_text(value)
     cell.value = value
     if isinstance(value, str):
         # "=HYPERLINK(...)" typed by a user must stay the text it was (no formula injection).

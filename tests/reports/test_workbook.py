@@ -146,3 +146,22 @@ def test_sweeper_queues_again_jobs_stuck_past_the_limit(world):
     assert report_jobs_sweep(stale_after=dt.timedelta(minutes=10)) == 1
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED
+
+
+def test_control_characters_pasted_from_word_do_not_break_the_workbook(world):
+    """Shift+Enter in Word pastes U+000B, which openpyxl refuses: it becomes a line break."""
+    progress_save(
+        task=world.task,
+        period=world.period(3),
+        user=world.user("staff_lead"),
+        data=ProgressInput(
+            status="in_progress",
+            percent=90,
+            progress="第一行\x0b第二行\x01",
+            problems="无\x0c",
+        ),
+        expected_version=world.task.updates.get(period=world.period(3)).version,
+    )
+    ws = workbook(world)["总表"]
+    row = find_row(ws, 10)
+    assert ws.cell(row, 6).value == "第一行\n第二行"
