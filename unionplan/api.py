@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from rest_framework.settings import api_settings
 
 from tasks.locking import ConflictError
 from unionplan import policies
+from unionplan.text import TooDeep, clean_text, clean_value
 
 if TYPE_CHECKING:
     from tasks.models import WorkPlan
@@ -134,6 +136,41 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         "errors": errors,
     }
     return response
+
+
+class CleanJSONParser(JSONParser):
+    """JSON bodies without control characters in any string, and no deeper than any input of the
+    product needs (a deeply nested body is a 400, not the parser's RecursionError)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return clean_value(super().parse(stream, media_type, parser_context))
+        except (RecursionError, TooDeep):
+            raise exceptions.ParseError("JSON 数据嵌套层级过深，无法处理。") from None
+
+
+class CleanFormParser(FormParser):
+    """Form bodies without control characters (unionplan.text)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        return _clean_query_dict(data)
+
+
+class CleanMultiPartParser(MultiPartParser):
+    """Multipart bodies (uploads) without control characters in their text fields."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        result = super().parse(stream, media_type, parser_context)
+        return DataAndFiles(_clean_query_dict(result.data), result.files)
+
+
+def _clean_query_dict(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(key, [clean_text(v) if isinstance(v, str) else v for v in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 def plan_for_year_query(request: Request, *, lenient: bool = False) -> WorkPlan:

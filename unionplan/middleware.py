@@ -1,13 +1,15 @@
-"""Request-level glue: Django admin requests run inside a recording scope."""
+"""Request-level glue: Django admin requests run inside a recording scope; text input arrives
+without control characters."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 
 from history.recording import Source, recording
+from unionplan.text import clean_text
 
 
 class AdminRecordingMiddleware:
@@ -23,4 +25,45 @@ class AdminRecordingMiddleware:
         if request.path.startswith(self.prefix):
             with recording(actor=request.user, source=Source.ADMIN, verb="系统管理修改"):
                 return self.get_response(request)
+        return self.get_response(request)
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    copy = QueryDict(mutable=True)
+    for key, values in data.lists():
+        copy.setlist(clean_text(key), [clean_text(v) if isinstance(v, str) else v for v in values])
+    copy._mutable = False
+    return copy
+
+
+def _has_control(data: QueryDict) -> bool:
+    return any(
+        not value.isprintable()
+        for key, values in data.lists()
+        for value in [key, *values]
+        if isinstance(value, str)
+    )
+
+
+class CleanTextInputMiddleware:
+    """Query strings and posted forms reach views without control characters (unionplan.text):
+    a pasted U+000B becomes a line break, a NUL in ``?q=`` is dropped instead of failing the query.
+    JSON bodies are cleaned by the API's parsers (unionplan.api)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING") and _has_control(request.GET):
+            request.GET = _cleaned(request.GET)  # type: ignore[assignment]
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            try:
+                posted = request.POST
+            except Exception:  # noqa: BLE001 - an unreadable body is the view's (and CSRF's) 400
+                return self.get_response(request)
+            if _has_control(posted):
+                request.POST = _cleaned(posted)  # type: ignore[assignment]
         return self.get_response(request)

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "unionplan.middleware.CleanTextInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,6 +252,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["unionplan.api.PolicyPermission"],
+    # Every string that comes in loses its control characters (unionplan.text).
+    "DEFAULT_PARSER_CLASSES": [
+        "unionplan.api.CleanJSONParser",
+        "unionplan.api.CleanFormParser",
+        "unionplan.api.CleanMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "unionplan.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

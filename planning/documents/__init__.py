@@ -21,6 +21,7 @@ from planning.documents.pdf import read_pdf
 from planning.documents.template import build_plan_template, read_plan_template
 from planning.documents.txt import read_txt
 from tasks.plan_text import ParsedPlan, PlanParseError, parse_plan_text
+from unionplan.text import clean_text
 
 # The largest document accepted, for forms that check an upload before reading it.
 MAX_DOCUMENT_BYTES = MAX_BYTES
@@ -46,16 +47,22 @@ def read_plan_document(*, name: str, data: bytes) -> PlanDocument:
     check_size(name, data)
     if extension == "txt":
         return PlanDocument(
-            name=shown, format="txt", text=read_txt(name, data), parsed=None, pages=None
+            name=shown, format="txt", text=clean_text(read_txt(name, data)), parsed=None, pages=None
         )
     if extension == "docx":
         check_zip(name, data, kind="Word 文档（.docx）")
         return PlanDocument(
-            name=shown, format="docx", text=read_docx(name, data), parsed=None, pages=None
+            name=shown,
+            format="docx",
+            text=clean_text(read_docx(name, data)),
+            parsed=None,
+            pages=None,
         )
     if extension == "pdf":
         text, pages = read_pdf(name, data)
-        return PlanDocument(name=shown, format="pdf", text=text, parsed=None, pages=pages)
+        return PlanDocument(
+            name=shown, format="pdf", text=clean_text(text), parsed=None, pages=pages
+        )
     check_zip(name, data, kind="Excel 工作簿（.xlsx）")
     parsed = read_plan_template(name, data)
     return PlanDocument(name=shown, format="xlsx", text=None, parsed=parsed, pages=None)

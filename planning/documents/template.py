@@ -27,6 +27,7 @@ from planning.documents.base import PlanDocumentError, refusal
 from tasks.models import MeasureUnit
 from tasks.plan_text import ParsedIndicator, ParsedPlan, ParsedSection, ParsedTask
 from tasks.plan_text.text import _numeral, _split_names
+from unionplan.text import clean_text
 
 PLAN_SHEET = "工作要点"
 HELP_SHEET = "说明"
@@ -293,7 +294,7 @@ class _TemplateReader:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return clean_text(str(value)).strip()
 
     def read(self) -> ParsedPlan:
         columns = self._columns()
