@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from departments.models import Unit
 from history.models import Event
-from reports.models import EntryState, ReportEntry
 from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
 from tasks.models import (
     IndicatorAllocation,
@@ -248,34 +247,45 @@ def _add(group: GroupFigure, state: TaskState) -> None:
     group.colours[state.colour] += 1
 
 
-def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
+def unit_ranking(
+    plan: WorkPlan,
+    grid: SubmissionGrid,
+    *,
+    approved: dict[tuple[int, ...], Decimal] | None = None,
+) -> list[RankRow]:
     """Rank units by weighted on-time submission, contributions against targets, no returns.
 
     score = w_on_time × on-time share + w_contribution × contribution share
             + w_not_returned × share of entries never returned   (weights in settings)
+
+    ``approved``: the plan's approved contributions by (unit, indicator) when the caller has
+    read them already (the quarterly workbook); read here otherwise.
     """
     weights = settings.UNIONPLAN_RANKING_WEIGHTS
     due_periods = [p for p in grid.periods if grid.today > p.due_date] if grid.periods else []
     allocated: dict[tuple[int, int], Decimal] = {
-        (a["unit_id"], a["indicator_id"]): a["target"]
-        for a in IndicatorAllocation.objects.filter(indicator__task__plan=plan).values(
-            "unit_id", "indicator_id", "target"
-        )
+        (unit_id, indicator_id): target
+        for unit_id, indicator_id, target in IndicatorAllocation.objects.filter(
+            indicator__task__plan=plan
+        ).values_list("unit_id", "indicator_id", "target")
     }
-    approved = approved_contributions(by=("unit", "indicator"), plan=plan)
-    entry_counts = {
-        row["report__unit_id"]: row
-        for row in ReportEntry.objects.filter(report__period__plan=plan)
-        .exclude(state=EntryState.DRAFT)
-        .values("report__unit_id")
-        .annotate(total=Count("pk"), returned=Count("pk", filter=Q(state=EntryState.RETURNED)))
-    }
+    if approved is None:
+        approved = approved_contributions(by=("unit", "indicator"), plan=plan)
+    # Entries sent (all but drafts) and returned, per unit: the grid has every report's counts.
+    sent: dict[int, int] = defaultdict(int)
+    returned: dict[int, int] = defaultdict(int)
+    for cell in grid.cells.values():
+        report = cell["report"]
+        if report is not None:
+            sent[report.unit_id] += report.n_entries - report.n_drafts
+            returned[report.unit_id] += report.n_returned
     shares: dict[int, list[float]] = defaultdict(list)
     for (unit_id, indicator_id), target in allocated.items():
         if target:
             got = approved.get((unit_id, indicator_id), Decimal(0))
             shares[unit_id].append(float(min(Decimal(1), got / target)))
     rows = []
+    dashboard_url = reverse("dashboard:dashboard")
     for unit in grid.units:
         on_time = sum(
             1
@@ -287,10 +297,8 @@ def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
         on_time_share = on_time / len(due_periods) if due_periods else 0.0
         unit_shares = shares.get(unit.pk, [])
         contribution = sum(unit_shares) / len(unit_shares) if unit_shares else 0.0
-        counts = entry_counts.get(unit.pk)
-        not_returned = (
-            1 - counts["returned"] / counts["total"] if counts and counts["total"] else 0.0
-        )
+        total = sent.get(unit.pk, 0)
+        not_returned = 1 - returned.get(unit.pk, 0) / total if total else 0.0
         score = (
             weights["on_time"] * on_time_share
             + weights["contribution"] * contribution
@@ -303,7 +311,7 @@ def unit_ranking(plan: WorkPlan, grid: SubmissionGrid) -> list[RankRow]:
                 contribution=round(100 * contribution, 1),
                 not_returned=round(100 * not_returned, 1),
                 score=round(score, 1),
-                url=f"{reverse('dashboard:dashboard')}?year={plan.year}&unit={unit.pk}",
+                url=f"{dashboard_url}?year={plan.year}&unit={unit.pk}",
             )
         )
     rows.sort(key=lambda r: (-r.score, r.unit.sort_order, r.unit.name))

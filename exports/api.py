@@ -34,6 +34,7 @@ class ReportJobSerializer(serializers.ModelSerializer):
             "kind",
             "period",
             "department",
+            "unit",
             "params",
             "requested_by",
             "status",
@@ -61,24 +62,29 @@ class ReportJobInputSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.filter(kind="department"), required=False, allow_null=True
     )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="单位季度报表（kind=unit）的单位：街道、行业或社区工会；填报员只能选本单位",
+    )
     colour = serializers.ChoiceField(
         choices=["red", "amber", "green", "done"], required=False, allow_blank=True
     )
 
 
 class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Document jobs (quarterly workbook, task list): request one (202), poll it, download it."""
+    """Document jobs (quarterly workbook, task list, a unit's workbook): request one (202), poll
+    it, download it. A reporter sees and requests only their own unit's workbooks."""
 
     serializer_class = ReportJobSerializer
     policy_resource = "job"
-    filterset_fields = ["status", "period", "kind"]
+    filterset_fields = ["status", "period", "kind", "unit"]
 
     def get_queryset(self) -> QuerySet[ReportJob]:
-        if not policies.can(self.request.user, "job.view"):
-            return ReportJob.objects.none()
-        return ReportJob.objects.filter(
-            period__plan__in=policies.plans_visible_to(self.request.user)
-        ).select_related("period__plan", "department")
+        return policies.jobs_visible_to(self.request.user).select_related(
+            "period__plan", "department", "unit"
+        )
 
     @extend_schema(request=ReportJobInputSerializer, responses={202: ReportJobSerializer})
     def create(self, request: SignedInRequest) -> Response:
@@ -90,6 +96,7 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             period=serializer.validated_data["period"],
             user=request.user,
             department=serializer.validated_data.get("department"),
+            unit=serializer.validated_data.get("unit"),
             params={"colour": colour} if colour else {},
         )
         data = ReportJobSerializer(job).data

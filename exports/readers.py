@@ -5,6 +5,7 @@ of queries, and returns plain values for its formatter (exports/formatters.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -14,9 +15,15 @@ from django.utils import timezone
 
 from dashboard.selectors import department_figures, unit_ranking
 from reports.models import ReportJob
-from reports.selectors import approved_contributions, submission_grid
+from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
 from tasks.models import IndicatorKind, KeyTask, ReportingPeriod
-from tasks.selectors import task_states
+from tasks.selectors import (
+    task_list_filters_parse,
+    task_list_scope,
+    task_list_states,
+    task_queryset_with_progress,
+    task_state,
+)
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock
 
@@ -38,17 +45,45 @@ class WorkbookData:
     departments: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     unit_indicators: list[str] = field(default_factory=list)
+    # The section heading of each of unit_indicators, in the same order.
+    unit_indicator_sections: list[str] = field(default_factory=list)
     colour_counts: list[tuple[str, int]] = field(default_factory=list)
+    period_end: dt.date | None = None
+    # The day the units' submissions and lateness are counted to (the workbook's making).
+    submissions_as_of: dt.date | None = None
 
 
 def workbook_data(
     *, period: ReportingPeriod, tasks: QuerySet[KeyTask], scope: str = "全部重点工作"
 ) -> WorkbookData:
-    """Read the plan as it stood at the period's end (or today, if earlier)."""
+    """Read the plan as it stood at the period's end (or today, if earlier), in eleven queries
+    whatever the plan's size."""
     plan = period.plan
-    cut_off = min(period.end_date, timezone.localdate())
-    states = task_states(tasks, cut_off)
-    periods = list(plan.periods.filter(kind=period.kind).order_by("number"))
+    cut_off = min(period.end_date, clock.today())
+    # One aggregate of the units' approved contributions by unit, indicator and period gives
+    # the indicators' district totals (累计), their quarters, the units' columns and the ranking.
+    approved = approved_contributions(by=("unit", "indicator", "period"), plan=plan)
+    by_indicator_period: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    by_unit_indicator: dict[tuple[int, ...], Decimal] = defaultdict(Decimal)
+    for (unit_id, indicator_id, period_id), total in approved.items():
+        by_indicator_period[(indicator_id, period_id)] += total
+        by_unit_indicator[(unit_id, indicator_id)] += total
+    by_indicator: dict[int, Decimal] = defaultdict(Decimal)
+    for (indicator_id, _period_id), total in by_indicator_period.items():
+        by_indicator[indicator_id] += total
+    # The workbook shows participants_text, not the participant rows; the units' sums are the
+    # ones above, not each indicator's own aggregate.
+    loaded = list(
+        task_queryset_with_progress(tasks, with_participants=False, with_unit_sums=False).order_by(
+            "number"
+        )
+    )
+    for task in loaded:
+        for ind in task.indicators.all():
+            ind.units_approved = by_indicator.get(ind.pk)  # type: ignore[attr-defined]
+    states = [task_state(task, cut_off) for task in loaded]
+    grid = submission_grid(plan, max(cut_off, period.due_date + dt.timedelta(days=1)))
+    periods = [p for p in grid.periods if p.kind == period.kind]  # ordered by number
     data = WorkbookData(
         title=f"{plan.title.split('年')[0]}年重点工作{period.name}推进情况表",
         scope=scope,
@@ -56,9 +91,8 @@ def workbook_data(
         generated_at=timezone.localtime(),
         period_name=period.name,
         quarters=[p.name for p in periods],
+        period_end=period.end_date,
     )
-    # Approved unit contributions by indicator and period (one aggregate query).
-    approved = approved_contributions(by=("indicator", "period"), tasks=tasks)
     counts = {c: 0 for c in COLOUR_ORDER}
     for state in states:
         task = state.task
@@ -73,8 +107,10 @@ def workbook_data(
                 "participants": task.participants_text,
                 "targets": "；".join(f"{i.name} {i.target_display}" for i in task.indicators.all()),
                 "progress": this.progress if this else "本季度未填报",
-                "cumulative": f"完成 {state.percent}%；"
-                + "；".join(f"{s.indicator.name} {s.actual_display}" for s in state.indicators),
+                "cumulative": "；".join(
+                    [f"完成 {state.percent}%"]
+                    + [f"{s.indicator.name} {s.actual_display}" for s in state.indicators]
+                ),
                 "status": state.colour_label,
                 "colour": state.colour,
                 "problems": this.problems if this else "",
@@ -95,7 +131,11 @@ def workbook_data(
             per_quarter = []
             for p in periods:
                 own = own_by_period.get(ind.pk, {}).get(p.pk)
-                units = approved.get((ind.pk, p.pk)) if ind.kind == IndicatorKind.COUNT else None
+                units = (
+                    by_indicator_period.get((ind.pk, p.pk))
+                    if ind.kind == IndicatorKind.COUNT
+                    else None
+                )
                 value = None if own is None and units is None else (own or 0) + (units or 0)
                 per_quarter.append(float(value) if value is not None else None)
             data.indicators.append(
@@ -120,39 +160,63 @@ def workbook_data(
         }
         for dept in department_figures(states, year=plan.year)
     ]
-    _unit_rows(data, period, tasks, cut_off)
+    ranking: dict[int, tuple[int | None, bool, float | None]] = {
+        r.unit.pk: (r.rank, r.tied, r.score)
+        for r in unit_ranking(plan, grid, approved=by_unit_indicator)
+    }
+    _unit_rows(data, period, grid, ranking, loaded, approved)
     return data
 
 
+UNIT_KIND_SHORT = {"street": "街道", "industry": "行业", "community": "社区"}
+
+
+def _lateness(report: Any, due: dt.date, today: dt.date) -> str:
+    """按时, 逾期 N 天 (submitted late, counted to the submission), 未报送，逾期 N 天, or ''."""
+    if report is not None and report.submitted_at is not None:
+        if not report.is_late:
+            return "按时"
+        days = (timezone.localtime(report.submitted_at).date() - due).days
+        return f"逾期 {days} 天" if days > 0 else "逾期"
+    if today > due:
+        return f"未报送，逾期 {(today - due).days} 天"
+    return ""
+
+
 def _unit_rows(
-    data: WorkbookData, period: ReportingPeriod, tasks: QuerySet[KeyTask], cut_off: dt.date
+    data: WorkbookData,
+    period: ReportingPeriod,
+    grid: SubmissionGrid,
+    ranking: dict[int, tuple[int | None, bool, float | None]],
+    tasks: list[KeyTask],
+    approved: dict[tuple[int, ...], Decimal],
 ) -> None:
-    grid = submission_grid(period.plan, max(cut_off, period.due_date + dt.timedelta(days=1)))
-    ranking = {r.unit.pk: (r.rank, r.tied, r.score) for r in unit_ranking(period.plan, grid)}
-    count_indicators = list(
-        tasks.filter(indicators__kind=IndicatorKind.COUNT)
-        .values_list("indicators__pk", "number", "indicators__name")
-        .order_by("number", "indicators__order")
-    )
-    data.unit_indicators = [f"{n}. {name}" for _, n, name in count_indicators]
-    sums = approved_contributions(
-        by=("unit", "indicator"), period=period, indicator_ids=[i for i, _, _ in count_indicators]
-    )
+    count_indicators = [
+        (ind.pk, task.number, ind.name, task.section.numeral, task.section.title)
+        for task in tasks
+        for ind in task.indicators.all()
+        if ind.kind == IndicatorKind.COUNT
+    ]
+    data.unit_indicators = [f"{n}. {name}" for _, n, name, _, _ in count_indicators]
+    data.unit_indicator_sections = [f"{num}、{title}" for *_, num, title in count_indicators]
+    today = data.submissions_as_of = clock.today()
+    period_id = period.pk
     for unit in grid.units:
-        cell = grid.cells[(unit.pk, period.pk)]
+        unit_id = unit.pk
+        cell = grid.cells[(unit_id, period_id)]
         report = cell["report"]
-        rank, tied, score = ranking.get(unit.pk, (None, False, None))
+        rank, tied, score = ranking.get(unit_id, (None, False, None))
+        values = [approved.get((unit_id, i, period_id)) for i, *_ in count_indicators]
         data.units.append(
             {
                 "name": unit.name,
+                "kind": UNIT_KIND_SHORT.get(unit.kind, unit.get_kind_display()),
+                "lateness": _lateness(report, period.due_date, today),
                 "state": cell["label"],
                 "submitted_at": timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if report and report.submitted_at
                 else "",
-                "values": [
-                    float(sums[(unit.pk, i)]) if (unit.pk, i) in sums else None
-                    for i, _, _ in count_indicators
-                ],
+                "values": [float(v) if v is not None else None for v in values],
                 "rank": rank,
                 "rank_tied": tied,
                 "score": score,
@@ -177,31 +241,27 @@ def quarterly_read(job: ReportJob) -> WorkbookData:
     scope = "全部重点工作"
     if job.department is not None:
         tasks = tasks.filter(leads__unit=job.department).distinct()
-        scope = f"{job.department.name}牵头的工作"
+        scope = f"{job.department.name}牵头"
     return workbook_data(period=job.period, tasks=tasks, scope=scope)
 
 
 def task_list_read(job: ReportJob) -> TaskListData:
-    """Every task of the job's plan (or one department's, or one colour's) as it stands today."""
+    """The tasks of the job's plan as the 重点工作 page filters them (the job's params: section,
+    lead, colour, text…, the same filter function), as they stand today."""
     plan = job.period.plan
     today = clock.today()
-    tasks = KeyTask.objects.filter(plan=plan)
-    scope = "全部重点工作"
-    if job.department is not None:
-        tasks = tasks.filter(leads__unit=job.department).distinct()
-        scope = f"{job.department.name}牵头的工作"
-    colour = str(job.params.get("colour", ""))
-    states = task_states(tasks, today)
-    if colour in {c.value for c in COLOUR_ORDER}:
-        states = [s for s in states if s.colour == colour]
-        scope += f"（{COLOUR_LABELS[colour]}）"  # type: ignore[index]
+    filters = task_list_filters_parse(
+        job.params, mine_unit=job.department_id if not job.params.get("lead") else None
+    )
+    states = task_list_states(KeyTask.objects.filter(plan=plan), filters, today)
+    words = task_list_scope(plan, filters)
     data = TaskListData(
         title=f"{plan.year}年重点工作清单",
-        scope=scope,
+        scope="；".join(words) if words else "全部重点工作",
         cut_off=today,
         generated_at=timezone.localtime(),
     )
-    for state in sorted(states, key=lambda s: s.task.number):
+    for state in states:
         task = state.task
         data.rows.append(
             {

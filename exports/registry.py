@@ -12,6 +12,8 @@ from typing import Any
 
 from exports.formatters import build_quarterly_workbook, build_task_list_workbook
 from exports.readers import quarterly_read, task_list_read
+from exports.unit_readers import unit_read
+from exports.unit_workbook import build_unit_workbook
 from reports.models import JobKind, ReportJob
 
 
@@ -31,6 +33,7 @@ class Builder:
 BUILDERS: dict[str, Builder] = {
     JobKind.QUARTERLY: Builder(JobKind.QUARTERLY, quarterly_read, build_quarterly_workbook),
     JobKind.TASK_LIST: Builder(JobKind.TASK_LIST, task_list_read, build_task_list_workbook),
+    JobKind.UNIT: Builder(JobKind.UNIT, unit_read, build_unit_workbook),
 }
 
 

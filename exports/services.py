@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from typing import Any
 
+import kombu.exceptions
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -27,6 +29,8 @@ from reports.models import JobKind, JobStatus, ReportJob
 from tasks.models import PlanStatus, ReportingPeriod
 from unionplan import policies
 
+logger = logging.getLogger(__name__)
+
 
 def export_job_request(
     *,
@@ -34,24 +38,31 @@ def export_job_request(
     period: ReportingPeriod,
     user: User | None,
     department: Unit | None = None,
+    unit: Unit | None = None,
     params: dict[str, Any] | None = None,
 ) -> ReportJob:
     """Ask for a document; the job is queued once the request's transaction commits."""
     if kind not in JobKind.values:
         raise ValidationError({"kind": "没有这种导出类型。"})
-    if user is not None and not policies.can(user, "job.request"):
-        raise PermissionDenied("只有部室工作人员和领导可以生成报表和导出。")
+    if kind == JobKind.UNIT:
+        _check_unit(unit)
+    elif unit is not None:
+        raise ValidationError({"unit": "只有单位季度报表可以选择单位，其他文件请按部室选择范围。"})
+    job = ReportJob(
+        kind=kind,
+        period=period,
+        department=department if kind != JobKind.UNIT else None,
+        unit=unit,
+        requested_by=user,
+        params=params or {},
+    )
+    if user is not None and not policies.can(user, "job.request", job):
+        raise PermissionDenied(_refusal(user, kind, unit))
     if user is not None and not policies.periods_visible_to(user).filter(pk=period.pk).exists():
         raise PermissionDenied("您无权查看该周期的数据。")
     if department is not None and department.kind != "department":
         raise ValidationError({"department": "请选择一个区总部室。"})
-    job = ReportJob.objects.create(
-        kind=kind,
-        period=period,
-        department=department,
-        requested_by=user,
-        params=params or {},
-    )
+    job.save()
     action_record(
         actor=user,
         source=Source.WEB if user is not None else Source.SYSTEM,
@@ -61,6 +72,27 @@ def export_job_request(
     )
     transaction.on_commit(functools.partial(export_job_enqueue, job.pk))
     return job
+
+
+def _check_unit(unit: Unit | None) -> None:
+    if unit is None:
+        raise ValidationError(
+            {"unit": "单位季度报表要选择一个单位：请在“单位”中选择街道、行业或社区工会。"}
+        )
+    if not unit.is_reporting_unit:
+        raise ValidationError(
+            {"unit": f"{unit.name}不是填报单位：单位季度报表只能为街道、行业或社区工会生成。"}
+        )
+
+
+def _refusal(user: User, kind: str, unit: Unit | None) -> str:
+    if kind == JobKind.UNIT and policies.is_reporter_of(user, {policies.unit_id_of(user)}):
+        own = policies.unit_of(user).name
+        other = unit.name if unit is not None else "其他单位"
+        return f"您是{own}的填报员，只能生成本单位的报表，不能生成{other}的报表。"
+    if policies.is_reporter_of(user, {policies.unit_id_of(user)}):
+        return "填报员只能生成本单位的单位季度报表；推进情况表和导出由部室工作人员和领导生成。"
+    return "只有部室工作人员和领导可以生成报表和导出。"
 
 
 def report_job_request(
@@ -73,10 +105,17 @@ def report_job_request(
 
 
 def export_job_enqueue(job_id: int) -> None:
-    """Hand a job to the workers (in-process when no broker is configured)."""
+    """Hand a job to the workers (in-process when no broker is configured).
+
+    A broker that cannot be reached does not fail the request that asked: the job row stays
+    queued and the sweeper (``report_jobs_sweep``) hands it over again once the broker is back.
+    """
     from exports.jobs import run_export_job  # the Celery task module imports this one
 
-    run_export_job.delay(job_id)
+    try:
+        run_export_job.delay(job_id)
+    except (kombu.exceptions.OperationalError, OSError):
+        logger.warning("Job %s stays queued: the broker cannot be reached.", job_id, exc_info=True)
 
 
 def _job_file_name(job: ReportJob) -> str:
@@ -96,7 +135,7 @@ def report_job_run(job_id: int) -> ReportJob:
         job.attempts += 1
         job.error = ""
         job.save(update_fields=["status", "started_at", "attempts", "error"])
-    job = ReportJob.objects.select_related("period__plan", "department").get(pk=job_id)
+    job = ReportJob.objects.select_related("period__plan", "department", "unit").get(pk=job_id)
     content = builder_for(job.kind).build(job)
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().select_related("period__plan").get(pk=job_id)

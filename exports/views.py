@@ -9,27 +9,54 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from departments.models import Unit
-from exports import services
+from departments.models import REPORTING_KINDS, Unit
+from exports import lists, services
 from reports.models import JobKind, ReportJob
-from tasks.selectors import period_current, plan_current
+from reports.selectors import (
+    review_entries,
+    review_filter_options,
+    review_filters_parse,
+    submission_grid,
+)
+from tasks.selectors import (
+    INSTRUCTION_STATE_FILTERS,
+    instruction_filters_parse,
+    instructions_for_list,
+    instructions_mark,
+    period_current,
+    plan_current,
+    plan_for_year_param,
+    task_list_filters_parse,
+)
 from unionplan import clock, policies
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
 
-REFUSED = "推进情况表和导出仅对部室工作人员和领导开放。"
+REFUSED = "推进情况表和导出仅对部室工作人员和领导开放；填报员可生成本单位的单位季度报表。"
 
 
 def _jobs_for(user: Any) -> QuerySet[ReportJob]:
-    return ReportJob.objects.filter(
-        period__plan__in=policies.plans_visible_to(user)
-    ).select_related("period__plan", "department", "requested_by")
+    return policies.jobs_visible_to(user).select_related(
+        "period__plan", "department", "unit", "requested_by"
+    )
+
+
+def _unit_posted(request: SignedInHttpRequest) -> Unit | None:
+    # A reporter's unit workbook is always their own unit's (the form does not ask them).
+    own = policies.is_reporter_of(request.user, {policies.unit_id_of(request.user)})
+    if own and not request.POST.get("unit"):
+        return policies.unit_of(request.user)
+    unit_id = request.POST.get("unit", "")
+    if unit_id.isascii() and unit_id.isdigit() and len(unit_id) < 10:
+        return Unit.objects.filter(pk=int(unit_id)).first()
+    return None
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -44,6 +71,7 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
     plan = plan_current(policies.plans_visible_to(request.user))
     periods = list(plan.periods.order_by("kind", "number")) if plan else []
     errors: list[str] = []
+    is_reporter = policies.is_reporter_of(request.user, {policies.unit_id_of(request.user)})
     if request.method == "POST":
         period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
         dept_id = request.POST.get("department", "")
@@ -55,6 +83,15 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
         kind = request.POST.get("kind", JobKind.QUARTERLY)
         colour = request.POST.get("colour", "")
         colour = colour if colour in {"red", "amber", "green", "done"} else ""
+        params: dict[str, Any] = {"colour": colour} if colour else {}
+        if kind == JobKind.TASK_LIST:
+            # The task list's whole filter (as the page applies it); its lead names the file.
+            filters = task_list_filters_parse(request.POST)
+            params = filters.as_params()
+            if filters.lead:
+                department = Unit.objects.filter(pk=filters.lead).first()
+            elif department is not None:
+                params["lead"] = department.pk
         if period is None and kind == JobKind.TASK_LIST and plan is not None:
             period = period_current(plan, clock.today())
         if period is None:
@@ -66,7 +103,8 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
                     period=period,
                     user=request.user,
                     department=department,
-                    params={"colour": colour} if colour else {},
+                    unit=_unit_posted(request) if kind == JobKind.UNIT else None,
+                    params=params,
                 )
             except ValidationError as exc:
                 errors.extend(_errors(exc))
@@ -79,9 +117,12 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
         "periods": periods,
         "current": current,
         "departments": Unit.objects.filter(kind="department", is_active=True),
+        "reporting_units": Unit.objects.filter(kind__in=REPORTING_KINDS, is_active=True),
+        "posted": request.POST if request.method == "POST" else {},
+        "is_reporter": is_reporter,
         "jobs": list(_jobs_for(request.user)[:50]),
         "errors": errors,
-        "nav_active": "jobs",
+        "nav_active": "reports" if is_reporter else "jobs",
     }
     return render(request, "exports/job_list.html", context, status=400 if errors else 200)
 
@@ -120,3 +161,64 @@ def job_retry(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已重新提交生成任务。")
     return redirect(reverse("exports:job_list"))
+
+
+# --- 导出 Excel of the small lists: the current filter, at once, with the list's own permission ---
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(sheet: lists.ListSheet) -> HttpResponse:
+    response = HttpResponse(lists.build_list_workbook(sheet), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, sheet.file_name)
+    return response
+
+
+@login_required
+@require_GET
+def grid_export(request: SignedInHttpRequest) -> HttpResponse:
+    """报送情况 as Excel: units × periods of the year shown, as on the page."""
+    if not policies.can(request.user, "grid.view"):
+        raise PermissionDenied("报送情况仅对部室工作人员和领导开放。")
+    plan = plan_for_year_param(request.user, request.GET.get("year"))
+    if plan is None:
+        raise Http404("还没有工作要点。")
+    grid = submission_grid(plan, clock.today())
+    return _xlsx(lists.grid_sheet(grid, year=plan.year))
+
+
+@login_required
+@require_GET
+def review_export(request: SignedInHttpRequest) -> HttpResponse:
+    """审核 as Excel: every entry of the current filter (not one page)."""
+    if not policies.can(request.user, "review.list"):
+        raise PermissionDenied("只有部室工作人员可以审核单位报表。")
+    filters = review_filters_parse(request.GET)
+    entries = list(review_entries(request.user, filters))
+    years = {e.report.period.plan_id for e in entries}
+    plan = entries[0].report.period.plan if len(years) == 1 else None
+    scope = lists.review_scope(filters, review_filter_options(request.user))
+    sheet = lists.review_sheet(
+        entries, scope=scope, year=plan.year if plan else None, today=clock.today()
+    )
+    return _xlsx(sheet)
+
+
+@login_required
+@require_GET
+def instruction_export(request: SignedInHttpRequest) -> HttpResponse:
+    """领导批示 as Excel: every 批示 of the current filter, with its thread."""
+    today = clock.today()
+    filters = instruction_filters_parse(request.GET, user=request.user)
+    rows = instructions_mark(
+        instructions_for_list(request.user, filters, today), today, thread=True
+    )
+    scope = [INSTRUCTION_STATE_FILTERS[filters.state]]
+    if filters.department is not None:
+        dept = Unit.objects.filter(pk=filters.department).first()
+        scope.append(f"{dept.name}牵头" if dept else "")
+    if filters.overdue:
+        scope.append("仅逾期")
+    return _xlsx(
+        lists.instruction_sheet(rows, scope=[s for s in scope if s], year=today.year, today=today)
+    )

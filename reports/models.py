@@ -274,6 +274,7 @@ class JobKind(models.TextChoices):
 
     QUARTERLY = "quarterly", "季度推进情况表"
     TASK_LIST = "task_list", "重点工作清单"
+    UNIT = "unit", "单位季度报表"
 
 
 class ReportJob(models.Model):
@@ -289,6 +290,15 @@ class ReportJob(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="单位季度报表的单位（街道、行业或社区工会）",
     )
     requested_by = models.ForeignKey(
         "departments.User",
@@ -336,4 +346,6 @@ class ReportJob(models.Model):
         scope = f"（{self.department.name}）" if self.department is not None else ""
         if self.kind == JobKind.TASK_LIST:
             return f"{self.period.plan.year}年重点工作清单{scope}.xlsx"
+        if self.kind == JobKind.UNIT and self.unit is not None:
+            return f"{self.period.plan.year}年{self.period.name}{self.unit.name}报表.xlsx"
         return f"{self.period.plan.year}年{self.period.name}推进情况表{scope}.xlsx"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from departments.models import REPORTING_KINDS, Unit
 from reports import selectors, services
 from reports.forms import EntryForm, ReviewForm
-from reports.models import ReportingPeriod
+from reports.models import JobKind, ReportingPeriod, ReportJob
 from reports.selectors import report_status, report_with_entries
 from tasks.selectors import plan_current, plan_for_year_param, timeline_entries
 from tasks.services import ConflictError
@@ -118,6 +118,8 @@ def _report_page(
         "status_label": status_label,
         "days_left": (report.period.due_date - today).days,
         "is_own": is_own,
+        "can_request_workbook": is_own
+        and policies.can(user, "job.request", ReportJob(kind=JobKind.UNIT, unit=report.unit)),
         "can_edit": can_edit,
         "can_submit": bool(editable),
         "answered_count": sum(1 for v in editable if v.missing is None),  # type: ignore[attr-defined, misc]

@@ -9,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 # LibreOffice turns the tests' Word documents into PDFs, as a clerk's "save as PDF" would.
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer)
+# …and prints the quarterly workbook as a clerk without Excel would (tests/exports/test_workbook_print.py).
+command -v localc >/dev/null 2>&1 || need_apt+=(libreoffice-calc)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]} (Debian packages)"

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from departments.models import kind_order
+from departments.models import Unit, kind_order
 from history.models import Action, Event
 from tasks.figures import indicators_with_unit_figures
 from tasks.models import (
@@ -32,26 +32,39 @@ from tasks.models import (
     TaskParticipant,
     WorkPlan,
 )
-from tasks.status import COLOUR_LABELS, Colour, expected_progress, indicator_met, task_colour
+from tasks.status import (
+    COLOUR_LABELS,
+    COLOUR_ORDER,
+    Colour,
+    expected_progress,
+    indicator_met,
+    task_colour,
+)
 
 
 def task_queryset_for_display(
-    tasks: QuerySet[KeyTask], *, with_unit_sums: bool = False
+    tasks: QuerySet[KeyTask], *, with_unit_sums: bool = False, with_participants: bool = True
 ) -> QuerySet[KeyTask]:
-    """Tasks with everything a page shows of them, in a fixed number of queries."""
+    """Tasks with everything a page shows of them, in a fixed number of queries. Without
+    participants (a row per unit, for "各街道" the most rows by far) when the caller shows
+    only ``participants_text``."""
     indicators = Indicator.objects.order_by("order")
     if with_unit_sums:
         indicators = indicators_with_unit_figures(indicators)
-    return tasks.select_related("section", "plan").prefetch_related(
+    lookups: list[Prefetch] = [
         Prefetch("leads", queryset=TaskLead.objects.select_related("unit").order_by("order")),
-        Prefetch(
-            "participants",
-            queryset=TaskParticipant.objects.select_related("unit").order_by(
-                kind_order("unit__kind"), "unit__sort_order", "unit__name"
-            ),
-        ),
         Prefetch("indicators", queryset=indicators),
-    )
+    ]
+    if with_participants:
+        lookups.append(
+            Prefetch(
+                "participants",
+                queryset=TaskParticipant.objects.select_related("unit").order_by(
+                    kind_order("unit__kind"), "unit__sort_order", "unit__name"
+                ),
+            )
+        )
+    return tasks.select_related("section", "plan").prefetch_related(*lookups)
 
 
 def plan_sections_with_tasks(plan: WorkPlan, tasks: QuerySet[KeyTask]) -> list[Section]:
@@ -215,9 +228,15 @@ class TaskState:
         return self.latest.updated_at if self.latest else None
 
 
-def task_queryset_with_progress(tasks: QuerySet[KeyTask]) -> QuerySet[KeyTask]:
-    """Tasks for display plus their updates and actuals, in a fixed number of queries."""
-    return task_queryset_for_display(tasks, with_unit_sums=True).prefetch_related(
+def task_queryset_with_progress(
+    tasks: QuerySet[KeyTask], *, with_participants: bool = True, with_unit_sums: bool = True
+) -> QuerySet[KeyTask]:
+    """Tasks for display plus their updates and actuals, in a fixed number of queries. Without
+    unit sums, a caller that reads the units' contributions itself sets each count indicator's
+    ``units_approved`` before task_state()."""
+    return task_queryset_for_display(
+        tasks, with_unit_sums=with_unit_sums, with_participants=with_participants
+    ).prefetch_related(
         Prefetch(
             "updates",
             queryset=ProgressUpdate.objects.select_related("period", "updated_by")
@@ -354,9 +373,91 @@ def progress_carry_forward(task: KeyTask, period: ReportingPeriod) -> ProgressCa
     return carry
 
 
-def task_states(tasks: QuerySet[KeyTask], today: dt.date) -> list[TaskState]:
+def task_states(
+    tasks: QuerySet[KeyTask], today: dt.date, *, with_participants: bool = True
+) -> list[TaskState]:
     """States of many tasks, in a fixed number of queries, in task-number order."""
-    return [task_state(t, today) for t in task_queryset_with_progress(tasks).order_by("number")]
+    queryset = task_queryset_with_progress(tasks, with_participants=with_participants)
+    return [task_state(t, today) for t in queryset.order_by("number")]
+
+
+def _param_id(value: Any) -> int | None:
+    # A primary key from a query string or a job's params: ASCII digits that fit an integer.
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 else None
+
+
+@dataclass(frozen=True)
+class TaskListFilters:
+    """The 重点工作 list's filters, as the page, its print and its Excel export apply them."""
+
+    section: int | None = None
+    lead: int | None = None
+    colour: str = ""
+    q: str = ""
+    unit: int | None = None  # the dashboard's drill-down from one unit's view
+    order: str = ""  # "lag": the behind ones first
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.section or self.lead or self.colour or self.q or self.unit)
+
+    def as_params(self) -> dict[str, Any]:
+        """The filters as a job's params (JSON), without the empty ones."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def task_list_filters_parse(params: Any, *, mine_unit: int | None = None) -> TaskListFilters:
+    """Read the task list's filters from a query string or a job's params; odd values are
+    dropped. ``mine_unit`` (本部室牵头的工作) replaces the lead department chosen."""
+    colour = str(params.get("colour") or "").strip()
+    return TaskListFilters(
+        section=_param_id(params.get("section")),
+        lead=mine_unit if mine_unit is not None else _param_id(params.get("lead")),
+        colour=colour if colour in {c.value for c in Colour} else "",
+        q=str(params.get("q") or "").strip()[:100],
+        unit=_param_id(params.get("unit")),
+        order="lag" if params.get("order") == "lag" else "",
+    )
+
+
+def task_list_states(
+    tasks: QuerySet[KeyTask], filters: TaskListFilters, today: dt.date
+) -> list[TaskState]:
+    """The task list: ``tasks`` filtered, with their states, in a fixed number of queries."""
+    if filters.section:
+        tasks = tasks.filter(section_id=filters.section)
+    if filters.lead:
+        tasks = tasks.filter(leads__unit_id=filters.lead)
+    if filters.q:
+        tasks = tasks.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    if filters.unit:
+        tasks = tasks.filter(participants__unit_id=filters.unit)
+    states = task_states(tasks.distinct(), today)
+    if filters.colour:
+        states = [s for s in states if s.colour == filters.colour]
+    if filters.order == "lag":
+        states.sort(key=lambda s: (COLOUR_ORDER.index(s.colour), -s.behind, s.task.number))
+    return states
+
+
+def task_list_scope(plan: WorkPlan, filters: TaskListFilters) -> list[str]:
+    """The filter in words (e.g. ["宣教部牵头", "严重滞后", "含“职工”"]); empty when unfiltered."""
+    names = dict(Unit.objects.filter(pk__in=[filters.lead, filters.unit]).values_list("pk", "name"))
+    words = []
+    if filters.section:
+        section = plan.sections.filter(pk=filters.section).first()
+        if section is not None:
+            words.append(f"{section.numeral}、{section.title}")
+    if filters.lead in names:
+        words.append(f"{names[filters.lead]}牵头")
+    if filters.unit in names:
+        words.append(f"{names[filters.unit]}参与")
+    if filters.colour:
+        words.append(COLOUR_LABELS[Colour(filters.colour)])
+    if filters.q:
+        words.append(f"含“{filters.q}”")
+    return words
 
 
 def task_timeline(task: KeyTask, user: Any) -> QuerySet[Event]:
@@ -503,6 +604,53 @@ def instructions_filtered(
     if state == InstructionState.OPEN or overdue:
         return instructions.order_by(F("deadline").asc(nulls_last=True), "-created_at", "-pk")
     return instructions.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class InstructionFilters:
+    """The 领导批示 list's filters (page and Excel export): state, lead department, overdue."""
+
+    state: str = InstructionState.OPEN
+    department: int | None = None
+    overdue: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.state != InstructionState.OPEN or self.department is not None or self.overdue
+
+
+def instruction_filters_parse(params: Any, *, user: Any) -> InstructionFilters:
+    """Read the 批示 list's filters; staff start on their own department's (``dept=`` for all),
+    everybody on those waiting for an answer (待办理)."""
+    from unionplan import policies
+
+    state = params.get("state", InstructionState.OPEN)
+    dept = params.get("dept")
+    if dept is None and policies.is_staff_of(user, {getattr(user, "unit_id", None)}):
+        dept = str(user.unit_id)
+    return InstructionFilters(
+        state=state if state in INSTRUCTION_STATE_FILTERS else InstructionState.OPEN,
+        department=_param_id(dept),
+        overdue=params.get("overdue") == "1",
+    )
+
+
+def instructions_for_list(
+    user: Any, filters: InstructionFilters, today: dt.date
+) -> QuerySet[Instruction]:
+    """The 批示 the user may read, filtered and ordered as the list shows them, with their
+    tasks, leads and threads (a fixed number of queries)."""
+    from unionplan import policies
+
+    return instructions_filtered(
+        instructions_with_thread(policies.instructions_visible_to(user))
+        .select_related("task")
+        .prefetch_related("task__leads__unit"),
+        state=filters.state,
+        department=filters.department,
+        overdue=filters.overdue,
+        today=today,
+    )
 
 
 def instructions_mark(

@@ -20,7 +20,7 @@ from departments.models import Unit, UnitKind
 from tasks import selectors, services
 from tasks.forms import AnswerForm, CloseForm, FollowUpForm, InstructionForm, ProgressForm
 from tasks.models import Instruction, InstructionState, KeyTask
-from tasks.status import COLOUR_LABELS, COLOUR_ORDER, Colour
+from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock, policies
 
 if TYPE_CHECKING:
@@ -109,35 +109,34 @@ def task_list(request: SignedInHttpRequest) -> HttpResponse:
     plan = selectors.plan_for_year_param(request.user, request.GET.get("year"), lenient=True)
     if plan is None:
         return render(request, "tasks/plan_empty.html")
-    filters = {k: request.GET.get(k, "").strip() for k in ("section", "lead", "colour", "q")}
     mine = request.GET.get("mine") == "1" and getattr(request.user, "unit_id", None) is not None
-    tasks = policies.tasks_visible_to(request.user).filter(plan=plan)
-    if filters["section"].isdigit():
-        tasks = tasks.filter(section_id=int(filters["section"]))
-    lead_id = str(request.user.unit_id) if mine else filters["lead"]
-    if lead_id.isascii() and lead_id.isdigit() and len(lead_id) < 10:
-        tasks = tasks.filter(leads__unit_id=int(lead_id))
-    if filters["q"]:
-        tasks = tasks.filter(
-            Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"])
-        )
-    unit = request.GET.get("unit", "")
-    if unit.isdigit():  # the dashboard's drill-down from one unit's view
-        tasks = tasks.filter(participants__unit_id=int(unit))
+    filters = selectors.task_list_filters_parse(
+        request.GET, mine_unit=request.user.unit_id if mine else None
+    )
     today = clock.today()
-    states = selectors.task_states(tasks.distinct(), today)
-    if filters["colour"] in Colour.__members__.values():
-        states = [s for s in states if s.colour == filters["colour"]]
-    if request.GET.get("order") == "lag":
-        states.sort(key=lambda s: (COLOUR_ORDER.index(s.colour), -s.behind, s.task.number))
-    page = Paginator(states, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    states = selectors.task_list_states(
+        policies.tasks_visible_to(request.user).filter(plan=plan), filters, today
+    )
+    # 打印 opens ?print=1: every row of the filter on one page, which then opens the print dialog.
+    printing = request.GET.get("print") == "1"
+    per_page = max(len(states), 1) if printing else TASKS_PER_PAGE
+    page = Paginator(states, per_page).get_page(1 if printing else request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("print", None)
     context = {
         "plan": plan,
         "page": page,
         "total": len(states),
-        "filters": filters,
+        "printing": printing,
+        "filters": {
+            "section": str(filters.section or ""),
+            "lead": "" if mine else str(filters.lead or ""),
+            "colour": filters.colour,
+            "q": filters.q,
+        },
+        "export_params": filters.as_params(),
+        "scope_words": selectors.task_list_scope(plan, filters),
         "mine": mine,
         "can_filter_mine": policies.is_staff_of(
             request.user, {getattr(request.user, "unit_id", None)}
@@ -146,9 +145,8 @@ def task_list(request: SignedInHttpRequest) -> HttpResponse:
         "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
         "colours": [(c.value, COLOUR_LABELS[c]) for c in COLOUR_ORDER],
         "can_export": policies.can(request.user, "job.request"),
-        "export_lead": lead_id if lead_id.isascii() and lead_id.isdigit() else "",
         "query_string": params.urlencode(),
-        "filtered": any(filters.values()) or mine,
+        "filtered": filters.is_filtered or mine,
         "today": today,
         "nav_active": "tasks",
     }
@@ -485,34 +483,25 @@ def instruction_list(request: SignedInHttpRequest) -> HttpResponse:
     """领导批示: filtered by state, lead department and overdue; staff start on their own
     department's, everybody on those waiting for an answer (待办理)."""
     today = clock.today()
-    state = request.GET.get("state", InstructionState.OPEN)
-    if state not in selectors.INSTRUCTION_STATE_FILTERS:
-        state = InstructionState.OPEN
-    departments = Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True)
-    dept = request.GET.get("dept")
-    if dept is None and policies.is_staff_of(request.user, {request.user.unit_id}):
-        dept = str(request.user.unit_id)
-    department = (
-        int(dept) if dept and dept.isascii() and dept.isdigit() and len(dept) < 10 else None
-    )
-    overdue = request.GET.get("overdue") == "1"
-    rows = selectors.instructions_filtered(
-        selectors.instructions_with_thread(policies.instructions_visible_to(request.user))
-        .select_related("task")
-        .prefetch_related("task__leads__unit"),
-        state=state,
-        department=department,
-        overdue=overdue,
-        today=today,
-    )
+    filters = selectors.instruction_filters_parse(request.GET, user=request.user)
+    rows = selectors.instructions_for_list(request.user, filters, today)
     page = Paginator(rows, INSTRUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.instructions_mark(page.object_list, today, thread=True)
+    params = request.GET.copy()
+    params.pop("page", None)
     context = {
         "page": page,
         "states": selectors.INSTRUCTION_STATE_FILTERS,
-        "departments": departments,
-        "filters": {"state": state, "dept": department, "overdue": overdue},
-        "filtered": state != InstructionState.OPEN or department is not None or overdue,
+        "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
+        "filters": {
+            "state": filters.state,
+            "dept": filters.department,
+            "overdue": filters.overdue,
+        },
+        "filtered": filters.is_filtered,
+        # The export gets the filter as the page applied it (a staff member's default too).
+        "export_query": f"state={filters.state}&dept={filters.department or ''}"
+        + ("&overdue=1" if filters.overdue else ""),
         "today": today,
         "nav_active": "instructions",
     }

@@ -14,11 +14,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from departments.models import ApiToken, User
+from departments.models import ApiToken, Unit, User
 from departments.services import token_create
-from exports.services import report_job_fail, report_job_request, report_job_run
+from exports.services import (
+    export_job_request,
+    report_job_fail,
+    report_job_request,
+    report_job_run,
+)
 from notifications.models import Notification
-from reports.models import Attachment, ReportEntry, ReportingPeriod, ReportJob, UnitReport
+from reports.models import (
+    Attachment,
+    JobKind,
+    ReportEntry,
+    ReportingPeriod,
+    ReportJob,
+    UnitReport,
+)
 from reports.services import (
     EntryInput,
     attachment_add,
@@ -113,6 +125,20 @@ class World:
     def done_job(self) -> ReportJob:
         """A finished Q3 workbook requested by the leader."""
         job = report_job_request(period=self.period(3), user=self.user("leader"))
+        return report_job_run(job.pk)
+
+    def task_unit(self) -> Unit:
+        """坂田街道总工会, the reporter's unit."""
+        return Unit.objects.get(name="坂田街道总工会")
+
+    def done_unit_job(self) -> ReportJob:
+        """A finished Q3 unit workbook of 坂田 requested by the leader."""
+        job = export_job_request(
+            kind=JobKind.UNIT,
+            period=self.period(3),
+            user=self.user("leader"),
+            unit=self.task_unit(),
+        )
         return report_job_run(job.pk)
 
     def failed_job(self) -> ReportJob:

@@ -441,8 +441,10 @@ MATRIX: dict[str, Row] = {
     "submission-grid": Row(
         lambda w: "/api/v1/submission-grid/", only(READERS_200, others=403, anonymous=401)
     ),
+    # Reporters have the page for their own unit's workbooks (单位季度报表) only.
     "exports:job_list": Row(
-        lambda w: "/reports/jobs/", only(READERS_200, others=403, anonymous=302)
+        lambda w: "/reports/jobs/",
+        only({**READERS_200, "reporter": 200, "reporter_other": 200}, others=403, anonymous=302),
     ),
     "exports:job_list#post": Row(
         lambda w: "/reports/jobs/",
@@ -450,18 +452,45 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda w: {"period": w.period(3).pk},
     ),
+    "exports:job_list#post-unit": Row(
+        lambda w: "/reports/jobs/",
+        only(
+            {**dict.fromkeys(READERS_200, 302), "reporter": 302}, others=403, anonymous=302
+        ),  # 坂田's workbook: its reporter and readers, not another unit's reporter
+        method="post",
+        data=lambda w: {"kind": "unit", "period": w.period(3).pk, "unit": w.task_unit().pk},
+    ),
     "exports:job_detail": Row(
         lambda w: f"/reports/jobs/{w.done_job().pk}/",
-        only(READERS_200, others=403, anonymous=302),
+        only(READERS_200, others=404, anonymous=302),
     ),
     "exports:job_download": Row(
         lambda w: f"/reports/jobs/{w.done_job().pk}/download/",
-        only(READERS_200, others=403, anonymous=302),
+        only(READERS_200, others=404, anonymous=302),
+    ),
+    "exports:job_download#unit": Row(
+        lambda w: f"/reports/jobs/{w.done_unit_job().pk}/download/",
+        only({**READERS_200, "reporter": 200}, others=404, anonymous=302),
     ),
     "exports:job_retry": Row(
         lambda w: f"/reports/jobs/{w.failed_job().pk}/retry/",
-        only({"leader": 302, "admin": 302}, others=403, anonymous=302),  # the requester
+        only(
+            {"leader": 302, "admin": 302, "staff_other": 403, "staff_lead": 403},
+            others=404,
+            anonymous=302,
+        ),  # the requester; reporters do not see the leader's job
         method="post",
+    ),
+    # 导出 Excel of the lists: the same permission as the list itself.
+    "exports:grid_export": Row(
+        lambda w: "/reports/grid/export/", only(READERS_200, others=403, anonymous=302)
+    ),
+    "exports:review_export": Row(
+        lambda w: "/reviews/export/",
+        only({"staff_lead": 200, "staff_other": 200, "admin": 200}, others=403, anonymous=302),
+    ),
+    "exports:instruction_export": Row(
+        lambda w: "/instructions/export/?state=all", everyone_signed_in(200, anonymous=302)
     ),
     "account:tokens": Row(lambda w: "/account/tokens/", everyone_signed_in(200, anonymous=302)),
     "account:tokens#post": Row(
@@ -486,6 +515,21 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda w: {"period": w.period(3).pk},
         json=True,
+    ),
+    "report-job-list#post-unit": Row(
+        lambda w: "/api/v1/report-jobs/",
+        only(
+            {"staff_other": 202, "staff_lead": 202, "leader": 202, "admin": 202, "reporter": 202},
+            others=403,
+            anonymous=401,
+        ),
+        method="post",
+        data=lambda w: {"kind": "unit", "period": w.period(3).pk, "unit": w.task_unit().pk},
+        json=True,
+    ),
+    "report-job-download#unit": Row(
+        lambda w: f"/api/v1/report-jobs/{w.done_unit_job().pk}/download/",
+        only({**READERS_200, "reporter": 200}, others=404, anonymous=401),
     ),
     "report-job-detail": Row(
         lambda w: f"/api/v1/report-jobs/{w.done_job().pk}/",

@@ -20,7 +20,15 @@ from django.http import Http404
 
 from departments.models import Role, Unit, User
 from history.models import Event, EventKind
-from reports.models import Attachment, EntryState, ReportEntry, ReportingPeriod, UnitReport
+from reports.models import (
+    Attachment,
+    EntryState,
+    JobKind,
+    ReportEntry,
+    ReportingPeriod,
+    ReportJob,
+    UnitReport,
+)
 from tasks.models import (
     Indicator,
     Instruction,
@@ -161,6 +169,17 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return Unit.objects.filter(is_active=True)
 
 
+def jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
+    """Document jobs: readers see every job of the plans they read; a reporter only the unit
+    workbooks (单位季度报表) of their own unit."""
+    jobs = ReportJob.objects.filter(period__plan__in=plans_visible_to(user))
+    if _is_reader(user):
+        return jobs
+    if is_signed_in(user) and getattr(user, "role", None) == Role.REPORTER:
+        return jobs.filter(kind=JobKind.UNIT, unit_id=unit_id_of(user))
+    return jobs.none()
+
+
 def users_visible_to(user: AnyUser) -> QuerySet[User]:
     """People: administrators see everybody, everybody else only themselves."""
     if not is_signed_in(user):
@@ -260,6 +279,28 @@ def _is_reader(user: AnyUser) -> bool:
     return is_admin(user) or is_leader(user) or getattr(user, "role", None) == Role.STAFF
 
 
+def _is_unit_job_of_own_unit(user: AnyUser, job: ReportJob | None) -> bool:
+    return job is not None and job.kind == JobKind.UNIT and is_reporter_of(user, {job.unit_id})
+
+
+def _can_request_job(user: AnyUser, job: ReportJob | None) -> bool:
+    # ``job`` is the request not yet saved (its kind and unit); None asks "may request any?".
+    if not is_signed_in(user):
+        return False
+    return _is_reader(user) or _is_unit_job_of_own_unit(user, job)
+
+
+def _can_view_job(user: AnyUser, job: ReportJob | None) -> bool:
+    # None asks whether the user has a jobs page at all: readers, and reporters for their unit's.
+    if not is_signed_in(user):
+        return False
+    if _is_reader(user):
+        return True
+    if job is None:
+        return getattr(user, "role", None) == Role.REPORTER
+    return _is_unit_job_of_own_unit(user, job)
+
+
 def _can_view_unit(user: AnyUser, unit: Unit) -> bool:
     return is_admin(user) or (is_signed_in(user) and unit.is_active)
 
@@ -294,8 +335,8 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "entry.review": _can_review,
     "attachment.view": lambda user, attachment: _can_view_entry(user, attachment.entry),
     "grid.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
-    "job.request": lambda user, _obj: is_signed_in(user) and _is_reader(user),
-    "job.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    "job.request": _can_request_job,
+    "job.view": _can_view_job,
     "notification.view": lambda user, n: is_signed_in(user) and n.user_id == user.pk,
     "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
     "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,

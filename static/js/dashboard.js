@@ -53,5 +53,14 @@
     if (chart) { charts.push(chart); }
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  // Paper is narrower than most screens: redraw at the print layout's size (beforeprint, and the
+  // print media query for browsers that switch layout after that event); CSS scales a chart
+  // drawn at the screen's size down to the paper if neither comes in time.
+  function fit() { charts.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("beforeprint", fit);
+  window.addEventListener("afterprint", fit);
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    if (print.addEventListener) { print.addEventListener("change", fit); }
+  }
 })();

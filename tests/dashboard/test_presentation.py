@@ -72,9 +72,9 @@ def test_dashboard_ranking_marks_tied_units_and_numbers_them_alike(world):
 def test_workbook_ranking_uses_the_same_shared_places(world):
     data = workbook_data(period=world.period(3), tasks=KeyTask.objects.filter(plan=world.plan))
     ws = load_workbook(io.BytesIO(build_quarterly_workbook(data)))["分街道"]
-    header = [c.value for c in ws[2]]
-    rank_col, score_col = header.index("考核排名"), header.index("得分")
-    cells = [(row[rank_col].value, row[score_col].value) for row in ws.iter_rows(min_row=3)]
+    header = [c.value for c in ws[3]]
+    rank_col, score_col = header.index("排名"), header.index("考核得分")
+    cells = [(row[rank_col].value, row[score_col].value) for row in ws.iter_rows(min_row=4)]
     scores = [s for _, s in cells]  # rows in the units' order, not the ranking's
     for rank, score in cells:
         place = 1 + sum(1 for other in scores if other > score)

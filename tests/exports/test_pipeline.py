@@ -60,7 +60,7 @@ def test_task_list_export_keeps_the_lists_department_and_colour(world):
     job = report_job_run(job.pk)
     assert job.colour_label == "严重滞后"
     ws = opened(job)["重点工作清单"]
-    assert "权益部牵头的工作（严重滞后）" in ws["A1"].value
+    assert "权益部牵头；严重滞后" in ws["A1"].value
     colours = {ws.cell(row=r, column=5).value for r in range(3, ws.max_row + 1)}
     assert colours <= {"严重滞后", "没有符合条件的重点工作。", None}
 

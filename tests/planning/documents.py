@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -14,6 +12,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
+
+from tests.libreoffice import soffice_pdf
 
 _TASK_RE = re.compile(r"^(\d{1,3})\.(.*)$")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
@@ -114,27 +114,8 @@ def number_paragraph(paragraph: Paragraph, *, num_id: int, ilvl: int = 0) -> Par
 
 
 def pdf_from_docx(docx_bytes: bytes, tmp_path: Path) -> bytes:
-    """The document printed to PDF by LibreOffice, with a private profile so runs do not collide."""
-    name = f"doc-{uuid.uuid4().hex[:8]}"
-    source = tmp_path / f"{name}.docx"
-    source.write_bytes(docx_bytes)
-    profile = tmp_path / f"lo-{name}"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return (tmp_path / f"{name}.pdf").read_bytes()
+    """The document printed to PDF by LibreOffice Writer."""
+    return soffice_pdf(docx_bytes, ".docx", tmp_path).read_bytes()
 
 
 def zip_bomb(name: str, *, member_mb: int = 200) -> bytes:

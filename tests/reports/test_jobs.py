@@ -132,10 +132,10 @@ def test_a_workbook_requested_in_the_browser_is_built_by_a_real_worker(worker, s
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     ws = wb["总表"]
     assert wb["封面"]["A1"].value == "龙岗区总工会2024年重点工作第三季度推进情况表"
-    row = next(r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == 8)
+    row = next(r[0].row for r in ws.iter_rows(min_row=4) if r[0].value == 8)
     assert ws.cell(row, 8).value == "严重滞后"
     assert ws.cell(row, 8).fill.fgColor.rgb.endswith("C0392B")
-    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$3"
 
 
 @pytest.mark.worker
