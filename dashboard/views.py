@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from departments.models import REPORTING_KINDS, Unit, UnitKind
 from reports.selectors import GRID_LABELS
 from tasks.selectors import plan_for_year_param
 from unionplan import clock, policies
+from unionplan.params import parse_id
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -45,17 +45,13 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         lead = str(user.unit_id)
     scope_unit = None
     if unit:
-        scope_unit = Unit.objects.filter(
-            pk=unit if _is_id(unit) else 0, kind__in=REPORTING_KINDS
-        ).first()
+        scope_unit = Unit.objects.filter(pk=parse_id(unit) or 0, kind__in=REPORTING_KINDS).first()
         if scope_unit is None:
             raise Http404("没有该单位，或它不参与重点工作。")
         tasks = tasks.filter(participants__unit=scope_unit)
         scope, task_filter = f"{scope_unit.name}参与的工作", f"&unit={scope_unit.pk}"
     elif lead:
-        department = Unit.objects.filter(
-            pk=lead if _is_id(lead) else 0, kind=UnitKind.DEPARTMENT
-        ).first()
+        department = Unit.objects.filter(pk=parse_id(lead) or 0, kind=UnitKind.DEPARTMENT).first()
         if department is None:
             raise Http404("没有该部室。")
         tasks = tasks.filter(leads__unit=department)
@@ -77,13 +73,14 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         "overdue": data.grid.overdue() if data.grid is not None and can_remind else None,
         "can_remind": can_remind,
         "can_view_grid": policies.can(user, "grid.view"),
+        "openable": policies.report_ids_visible_to(user, plan) if data.grid is not None else set(),
         "legend": GRID_LABELS.items(),
         "charts": data.charts(),
         "plans": policies.plans_visible_to(user).order_by("-year"),
         "departments": Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True),
         "is_reporter": is_reporter,
         "scoped": bool(lead or unit),
-        "lead_id": int(lead) if _is_id(lead) and not unit else None,
+        "lead_id": parse_id(lead) if not unit else None,
         "weights": settings.UNIONPLAN_RANKING_WEIGHTS,
         "nav_active": "dashboard",
     }
@@ -103,8 +100,3 @@ def todo(request: SignedInHttpRequest) -> HttpResponse:
         "nav_active": "todo",
     }
     return render(request, "dashboard/todo.html", context)
-
-
-def _is_id(value: str) -> bool:
-    # ASCII digits only: str.isdigit() accepts "²", which int() and the ORM refuse with a 500.
-    return bool(re.fullmatch(r"[0-9]{1,9}", value))

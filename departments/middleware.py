@@ -30,7 +30,13 @@ class PasswordChangeRequiredMiddleware:
         if self.open_paths is None:
             self.open_paths = {
                 reverse(name)
-                for name in ("password_change", "password_change_done", "logout", "healthz")
+                for name in (
+                    "password_change",
+                    "password_change_done",
+                    "logout",
+                    "healthz",
+                    "keepalive",
+                )
             }
         path = request.path
         if path in self.open_paths or path.startswith(self.open_prefixes):

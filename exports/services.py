@@ -113,7 +113,10 @@ def export_job_enqueue(job_id: int) -> None:
     from exports.jobs import run_export_job  # the Celery task module imports this one
 
     try:
-        run_export_job.delay(job_id)
+        # No time limits in the message (an explicit None; the stubs want ints): the worker
+        # applies its own UNIONPLAN_JOB_*_LIMIT, not the values of whichever process sent it.
+        worker_limits: dict[str, Any] = {"time_limit": None, "soft_time_limit": None}
+        run_export_job.apply_async((job_id,), **worker_limits)
     except (kombu.exceptions.OperationalError, OSError):
         logger.warning("Job %s stays queued: the broker cannot be reached.", job_id, exc_info=True)
 

@@ -35,6 +35,7 @@ from tasks.selectors import (
     task_list_filters_parse,
 )
 from unionplan import clock, policies
+from unionplan.params import parse_id
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -53,10 +54,8 @@ def _unit_posted(request: SignedInHttpRequest) -> Unit | None:
     own = policies.is_reporter_of(request.user, {policies.unit_id_of(request.user)})
     if own and not request.POST.get("unit"):
         return policies.unit_of(request.user)
-    unit_id = request.POST.get("unit", "")
-    if unit_id.isascii() and unit_id.isdigit() and len(unit_id) < 10:
-        return Unit.objects.filter(pk=int(unit_id)).first()
-    return None
+    unit_id = parse_id(request.POST.get("unit"))
+    return Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -74,12 +73,8 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
     is_reporter = policies.is_reporter_of(request.user, {policies.unit_id_of(request.user)})
     if request.method == "POST":
         period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
-        dept_id = request.POST.get("department", "")
-        department = (
-            Unit.objects.filter(pk=int(dept_id)).first()
-            if dept_id.isascii() and dept_id.isdigit() and len(dept_id) < 10
-            else None
-        )
+        dept_id = parse_id(request.POST.get("department"))
+        department = Unit.objects.filter(pk=dept_id).first() if dept_id is not None else None
         kind = request.POST.get("kind", JobKind.QUARTERLY)
         colour = request.POST.get("colour", "")
         colour = colour if colour in {"red", "amber", "green", "done"} else ""

@@ -9,6 +9,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,6 +39,8 @@ class Action(models.Model):
     actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
     source = models.CharField("途径", max_length=20)
     summary = models.CharField("摘要", max_length=300, blank=True)
+    # Where a sign-in (登录, 登录失败, 锁定) came from; see history.logins.client_address.
+    ip_address = models.GenericIPAddressField("地址", null=True, blank=True)
     task = models.ForeignKey(
         "tasks.KeyTask",
         verbose_name="重点工作",
@@ -303,3 +306,35 @@ def record_related_change(*, task: Any, label: str, old: list[str], new: list[st
         task_id=task.pk,
         plan_id=task.plan_id,
     )
+
+
+LOGIN_VERBS = ("登录", "登录失败", "锁定", "解除锁定")
+
+
+class LoginRecordManager(models.Manager["LoginRecord"]):
+    def get_queryset(self) -> models.QuerySet[LoginRecord]:
+        return super().get_queryset().filter(verb__in=LOGIN_VERBS)
+
+
+class LoginRecord(Action):
+    """Sign-ins, failed sign-ins, lockouts and unlocks: the actions an administrator audits for
+    password guessing (系统管理 → 登录记录)."""
+
+    objects = LoginRecordManager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-created_at", "-pk"]
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed-attempt counter per account and address, under a Chinese name:
+    deleting a row unlocks that account at that address (系统管理 → 登录锁定)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        ordering = ["-attempt_time"]

@@ -17,6 +17,7 @@ def action_record(
     plan: Any = None,
     report: Any = None,
     actor_name: str = "",
+    ip_address: str | None = None,
 ) -> Action:
     """Record one action that leaves no field change behind (a reminder, a login, a token)."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -27,6 +28,7 @@ def action_record(
         actor_name=(actor_name or actor_display_name(actor))[:100],
         source=source,
         summary=summary[:300],
+        ip_address=ip_address,
         task=task,
         plan=plan,
         report=report,

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import kombu.exceptions
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -149,7 +150,16 @@ def webhook_delivery_enqueue(delivery_id: int) -> None:
     """Hand a delivery to the workers (in-process when no broker is configured)."""
     from notifications.jobs import send_webhook_delivery  # the Celery task module imports this one
 
-    send_webhook_delivery.delay(delivery_id)
+    try:
+        send_webhook_delivery.delay(delivery_id)
+    except (kombu.exceptions.OperationalError, OSError):
+        # The action that notified is committed; a broker outage must not turn it into an error
+        # page. The delivery stays pending in the database, unsent.
+        logger.warning(
+            "Webhook delivery %s stays pending: the broker cannot be reached.",
+            delivery_id,
+            exc_info=True,
+        )
 
 
 def webhook_delivery_send(*, delivery_id: int, final: bool) -> WebhookDelivery:

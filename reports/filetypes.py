@@ -6,6 +6,8 @@ import io
 import zipfile
 from typing import IO
 
+from unionplan.zipguard import zip_bomb_reason
+
 # Allowed evidence kinds: content type and a Chinese label.
 ALLOWED = {
     "image/png": "PNG 图片",
@@ -18,6 +20,10 @@ ALLOWED = {
     "application/msword": "Word/Excel（旧版 .doc/.xls）",
 }
 ALLOWED_LABELS = "图片（PNG、JPEG、GIF、WebP）、PDF、Word、Excel"
+OFFICE_OPEN_XML = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def sniff(file: IO[bytes]) -> str | None:
@@ -57,3 +63,15 @@ def _office_open_xml(file: IO[bytes]) -> str | None:
     if any(n.startswith("xl/") for n in names):
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return None
+
+
+def zip_bomb_refusal(file: IO[bytes]) -> str | None:
+    """Why a .docx/.xlsx is out of proportion once unzipped (from its directory, never inflated)."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return zip_bomb_reason(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+        return None  # sniff() already judged the content; a broken zip is not a bomb
+    finally:
+        file.seek(0)

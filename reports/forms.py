@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from reports.models import ReportEntry
 from reports.services import EntryInput
 from tasks.models import IndicatorKind
+from unionplan.fields import REVIEW_REASON_MAX, LongTextField
 
 
 class EntryForm(forms.Form):
     """A unit's narrative for one task and its figure for each count or rate indicator."""
 
-    narrative = forms.CharField(
+    narrative = LongTextField(
         label="工作情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     not_applicable = forms.BooleanField(label="本期不涉及", required=False)
@@ -55,7 +56,7 @@ class EntryForm(forms.Form):
                 error_messages={
                     "invalid": "请输入数字。",
                     "min_value": "不能为负数。",
-                    "max_value": "比率不能超过 100%。",
+                    "max_value": "比率不能超过 100%%。",  # %%: the message is %-formatted
                 },
             )
 
@@ -92,5 +93,12 @@ class AttachmentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
-    reason = forms.CharField(label="退回原因", required=False, max_length=500)
+    reason = forms.CharField(
+        label="退回原因",
+        required=False,
+        max_length=REVIEW_REASON_MAX,
+        error_messages={
+            "max_length": f"退回原因最多 {REVIEW_REASON_MAX} 字，现为 %(show_value)d 字。"
+        },
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -25,6 +25,7 @@ from reports.models import (
 )
 from tasks import selectors as tasks_selectors
 from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, KeyTask, WorkPlan
+from unionplan.params import parse_id
 
 
 def period_reopening_for(
@@ -443,10 +444,7 @@ class ReviewFilters:
 
 
 def _positive_int(value: str | None) -> int | None:
-    # isdigit() accepts "²" and other Unicode digits that int() refuses: ASCII only.
-    if value and len(value) <= 9 and value.isascii() and value.isdigit() and int(value) > 0:
-        return int(value)
-    return None
+    return parse_id(value)
 
 
 def review_filters_parse(params: Any) -> ReviewFilters:

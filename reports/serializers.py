@@ -6,6 +6,7 @@ from rest_framework import serializers
 from reports.models import Attachment, Contribution, ReportEntry, ReportingPeriod, UnitReport
 from reports.selectors import report_status
 from reports.services import EntryInput
+from unionplan.fields import REVIEW_REASON_MAX, LongTextInput
 
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
@@ -99,7 +100,7 @@ class ContributionInputSerializer(serializers.Serializer):
 
 
 class EntryInputSerializer(serializers.Serializer):
-    narrative = serializers.CharField(allow_blank=True)
+    narrative = LongTextInput(label="工作情况", allow_blank=True)
     not_applicable = serializers.BooleanField(required=False, default=False)
     not_applicable_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200
@@ -119,7 +120,13 @@ class EntryInputSerializer(serializers.Serializer):
 
 class ReviewInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = LongTextInput(
+        label="退回原因",
+        max_length=REVIEW_REASON_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

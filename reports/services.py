@@ -18,7 +18,7 @@ from departments.models import REPORTING_KINDS, Role, Unit, User, kind_order
 from history.recording import Source, recording
 from history.services import action_record
 from notifications.services import notify
-from reports.filetypes import ALLOWED_LABELS, sniff
+from reports.filetypes import ALLOWED_LABELS, OFFICE_OPEN_XML, sniff, zip_bomb_refusal
 from reports.models import (
     Attachment,
     Contribution,
@@ -33,6 +33,7 @@ from reports.models import (
 from tasks.locking import ConflictError, lock_for_update
 from tasks.models import IndicatorKind, KeyTask, PlanStatus, TaskLead, WorkPlan
 from unionplan import clock, policies
+from unionplan.fields import REVIEW_REASON_MAX, text_lengths_check
 
 # --- unit reports ----------------------------------------------------------------------------
 
@@ -113,6 +114,7 @@ def entry_save(
 ) -> ReportEntry:
     """Save a draft (or a returned entry being fixed): narrative and indicator figures."""
     _require_editable(entry, user)
+    text_lengths_check({"narrative": ("工作情况", data.narrative)})
     indicators = {i.pk: i for i in entry.task.indicators.all()}
     errors: dict[str, str] = {}
     for indicator_id, value in data.contributions.items():
@@ -161,7 +163,9 @@ def attachment_add(
     name, size = upload.name or "", upload.size or 0
     if size > settings.UNIONPLAN_ATTACHMENT_MAX_BYTES:
         limit = settings.UNIONPLAN_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"文件“{upload.name}”超过 {limit} MB，请压缩后再上传。"})
+        raise ValidationError(
+            {"file": ValidationError(f"文件“{name}”超过 {limit} MB，请压缩后再上传。", "too_large")}
+        )
     if entry.attachments.count() >= settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY:
         raise ValidationError(
             {"file": f"每个条目最多上传 {settings.UNIONPLAN_ATTACHMENTS_PER_ENTRY} 个佐证材料。"}
@@ -174,6 +178,9 @@ def attachment_add(
                 "系统按文件内容而非扩展名判断。"
             }
         )
+    bomb = zip_bomb_refusal(upload) if content_type in OFFICE_OPEN_XML else None
+    if bomb:
+        raise ValidationError({"file": f"文件“{upload.name}”{bomb}，疑似压缩炸弹，已拒绝。"})
     with transaction.atomic(), recording(actor=user, source=source, verb="上传佐证"):
         # Parallel uploads each counted 9 and all went in: counting under the entry's row lock
         # makes them take turns, so the limit holds.
@@ -350,6 +357,7 @@ def entry_review(
         raise PermissionDenied("只有该项工作的牵头部室可以审核此条目。")
     if not approve and not reason.strip():
         raise ValidationError({"reason": "退回时请填写退回原因。"})
+    text_lengths_check({"reason": ("退回原因", reason)}, REVIEW_REASON_MAX)
     verb = "通过" if approve else "退回"
     with transaction.atomic(), recording(actor=user, source=source, verb=verb):
         current = lock_for_update(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from departments.models import REPORTING_KINDS, Unit
@@ -26,6 +24,7 @@ from reports.selectors import report_status, report_with_entries
 from tasks.selectors import plan_current, plan_for_year_param, timeline_entries
 from tasks.services import ConflictError
 from unionplan import clock, policies
+from unionplan.params import MAX_ID, local_path, parse_id, parse_int
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -204,7 +203,12 @@ def entry_save(request: SignedInHttpRequest, pk: int) -> HttpResponse:
             (form[name].label if name in form.fields else "条目"): [str(m) for m in msgs]
             for name, msgs in form.errors.items()
         }
-        message = "；".join(f"{label}：{'；'.join(msgs)}" for label, msgs in errors.items())
+        # A message that names its field already ("工作情况最多 5000 字…") is not prefixed again.
+        message = "；".join(
+            m if m.startswith(str(label)) else f"{label}：{m}"
+            for label, msgs in errors.items()
+            for m in msgs
+        )
         return JsonResponse({"ok": False, "errors": errors, "message": message}, status=400)
     return _report_page(request, entry.report_id, forms={entry.pk: form}, status=400)
 
@@ -341,12 +345,7 @@ def review_list(request: SignedInHttpRequest) -> HttpResponse:
 
 def _review_next(request: SignedInHttpRequest) -> str:
     # Back to the page the reviewer came from (filters kept); never to another site.
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("reports:review_list")
+    return local_path(request, request.POST.get("next")) or reverse("reports:review_list")
 
 
 def _batch_items(values: list[str]) -> list[tuple[int, int]]:
@@ -354,8 +353,9 @@ def _batch_items(values: list[str]) -> list[tuple[int, int]]:
     items: dict[int, int] = {}
     for value in values[:500]:
         entry_id, _, version = value.partition(":")
-        if entry_id.isascii() and entry_id.isdigit() and version.isascii() and version.isdigit():
-            items.setdefault(int(entry_id), int(version))
+        number, seen = parse_id(entry_id), parse_int(version, 0, MAX_ID)
+        if number is not None and seen is not None:
+            items.setdefault(number, seen)
     return list(items.items())
 
 
@@ -447,6 +447,7 @@ def grid(request: SignedInHttpRequest) -> HttpResponse:
     context = {
         "plan": plan,
         "grid": selectors.submission_grid(plan, today),
+        "openable": policies.report_ids_visible_to(request.user, plan),
         "legend": selectors.GRID_LABELS.items(),
         "today": today,
         "can_remind": policies.can(request.user, "reminder.send", None),
@@ -474,18 +475,9 @@ def remind(request: SignedInHttpRequest) -> HttpResponse:
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
     else:
         messages.success(request, f"已向{unit.name}发送{period.name}催报提醒。")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = f"{reverse('reports:grid')}?year={period.plan.year}"
-    return redirect(back)
+    back = local_path(request, request.POST.get("next"))
+    return redirect(back or f"{reverse('reports:grid')}?year={period.plan.year}")
 
 
 def _form_id(request: SignedInHttpRequest, name: str) -> int | None:
-    # A primary key from a form: plain ASCII digits that fit PostgreSQL's integer, else None
-    # (int() would take "²" or "１", and a 20-digit number would fail in the database).
-    value = request.POST.get(name, "")
-    if not re.fullmatch(r"[0-9]{1,9}", value):
-        return None
-    return int(value)
+    return parse_id(request.POST.get(name))

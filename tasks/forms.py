@@ -16,6 +16,7 @@ from tasks.models import (
     ReportingPeriod,
 )
 from tasks.services import ActualInput, ProgressInput
+from unionplan.fields import LongTextField
 
 
 def _actual_field_names(indicator: Indicator) -> tuple[str, ...]:
@@ -41,14 +42,14 @@ class ProgressForm(forms.Form):
             "max_value": "完成进度必须在 0 到 100 之间。",
         },
     )
-    progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
-    problems = forms.CharField(
+    progress = LongTextField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    problems = LongTextField(
         label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    next_steps = forms.CharField(
+    next_steps = LongTextField(
         label="下一步计划", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    regression_reason = forms.CharField(
+    regression_reason = LongTextField(
         label="回退原因", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -81,7 +82,7 @@ class ProgressForm(forms.Form):
                     error_messages={
                         "invalid": "请输入数字。",
                         "min_value": "不能为负数。",
-                        "max_value": "比率不能超过 100%。",
+                        "max_value": "比率不能超过 100%%。",  # %%: the message is %-formatted
                     },
                 )
             else:
@@ -179,19 +180,19 @@ def deadline_field() -> forms.DateField:
 
 
 class InstructionForm(forms.Form):
-    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}))
     deadline = deadline_field()
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
+    answer = LongTextField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class FollowUpForm(forms.Form):
     """追问: the leader's question in the thread, optionally with a new 办理时限."""
 
-    text = forms.CharField(label="追问内容", widget=forms.Textarea(attrs={"rows": 2}))
+    text = LongTextField(label="追问内容", widget=forms.Textarea(attrs={"rows": 2}))
     deadline = deadline_field()
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -199,7 +200,7 @@ class FollowUpForm(forms.Form):
 class CloseForm(forms.Form):
     """办结: closing the instruction, with an optional remark."""
 
-    remark = forms.CharField(
+    remark = LongTextField(
         label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -40,6 +40,7 @@ from tasks.status import (
     indicator_met,
     task_colour,
 )
+from unionplan.params import parse_id, parse_year
 
 
 def task_queryset_for_display(
@@ -100,8 +101,8 @@ def plan_for_year_param(user: Any, raw: str | None, *, lenient: bool = False) ->
     from unionplan import policies
 
     year = raw or ""
-    if year.isascii() and year.isdigit():
-        return policies.access_plan_by_year(user, int(year))
+    if (number := parse_year(year)) is not None:
+        return policies.access_plan_by_year(user, number)
     if year and not lenient:
         raise InvalidYear("年度应为四位数字，如 2024。")
     return plan_current(policies.plans_visible_to(user))
@@ -383,8 +384,7 @@ def task_states(
 
 def _param_id(value: Any) -> int | None:
     # A primary key from a query string or a job's params: ASCII digits that fit an integer.
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 10 else None
+    return parse_id(value)
 
 
 @dataclass(frozen=True)

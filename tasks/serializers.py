@@ -21,6 +21,7 @@ from tasks.models import (
 from tasks.selectors import instruction_days_overdue
 from tasks.services import ActualInput, ProgressInput
 from unionplan import clock
+from unionplan.fields import LongTextInput
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -173,10 +174,11 @@ class ProgressInputSerializer(serializers.Serializer):
     period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
     status = serializers.ChoiceField(choices=ProgressStatus.choices)
     percent = serializers.IntegerField(min_value=0, max_value=100)
-    progress = serializers.CharField()
-    problems = serializers.CharField(required=False, allow_blank=True, default="")
-    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
-    regression_reason = serializers.CharField(
+    progress = LongTextInput(label="进展情况")
+    problems = LongTextInput(label="存在问题", required=False, allow_blank=True, default="")
+    next_steps = LongTextInput(label="下一步计划", required=False, allow_blank=True, default="")
+    regression_reason = LongTextInput(
+        label="回退原因",
         required=False,
         allow_blank=True,
         default="",
@@ -275,21 +277,21 @@ class InstructionSerializer(serializers.ModelSerializer):
 
 
 class InstructionInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = LongTextInput(label="批示内容")
     deadline = serializers.DateField(required=False, allow_null=True, help_text="办理时限")
 
 
 class FollowUpInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = LongTextInput(label="追问内容")
     deadline = serializers.DateField(required=False, allow_null=True, help_text="新的办理时限")
     version = serializers.IntegerField(min_value=1)
 
 
 class CloseInputSerializer(serializers.Serializer):
-    remark = serializers.CharField(required=False, allow_blank=True, default="")
+    remark = LongTextInput(label="办结意见", required=False, allow_blank=True, default="")
     version = serializers.IntegerField(min_value=1)
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = LongTextInput(label="办理情况")
     version = serializers.IntegerField(min_value=1)

@@ -22,6 +22,7 @@ from tasks.forms import AnswerForm, CloseForm, FollowUpForm, InstructionForm, Pr
 from tasks.models import Instruction, InstructionState, KeyTask
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock, policies
+from unionplan.params import parse_id
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -81,8 +82,8 @@ def plan_overview(request: SignedInHttpRequest, year: int) -> HttpResponse:
     tasks = policies.tasks_visible_to(request.user)
     lead = request.GET.get("lead", "").strip()
     query = request.GET.get("q", "").strip()
-    if lead.isdigit():
-        tasks = tasks.filter(leads__unit_id=int(lead))
+    if (lead_id := parse_id(lead)) is not None:
+        tasks = tasks.filter(leads__unit_id=lead_id)
     if query:
         tasks = tasks.filter(Q(title__icontains=query) | Q(description__icontains=query))
     sections = selectors.plan_sections_with_tasks(plan, tasks.distinct())
@@ -246,10 +247,10 @@ def _instruction_threads(
 
 
 def _blank_progress_form(request: SignedInHttpRequest, task: KeyTask, today: Any) -> ProgressForm:
-    period_id = request.GET.get("period", "")
+    period_id = parse_id(request.GET.get("period"))
     periods = task.plan.periods.all()
     period = (
-        periods.filter(pk=int(period_id)).first() if period_id.isdigit() else None
+        periods.filter(pk=period_id).first() if period_id is not None else None
     ) or selectors.period_current(task.plan, today)
     if period is None:
         return ProgressForm(task=task, initial={"version": 0})

@@ -21,6 +21,8 @@ def test_admin_list_and_add_pages_open_in_chinese(world, model):
         in {
             "history.action",
             "history.event",
+            "history.loginrecord",
+            "history.loginlockout",
             "departments.apitoken",
             "notifications.webhookdelivery",
         }

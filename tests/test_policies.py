@@ -170,6 +170,10 @@ MATRIX: dict[str, Row] = {
     ),
     "login": Row(lambda w: "/accounts/login/", everyone_signed_in(302, anonymous=200)),
     "logout": Row(lambda w: "/accounts/logout/", dict.fromkeys(ROLES, 302), method="post"),
+    # The idle warning's 继续使用: any signed-in session may keep itself alive.
+    "keepalive": Row(
+        lambda w: "/accounts/keepalive/", everyone_signed_in(204, anonymous=401), method="post"
+    ),
     # Everyone changes their own password (Django's view; validators on).
     "password_change": Row(lambda w: "/accounts/password/", everyone_signed_in(200, anonymous=302)),
     "password_change#post": Row(
@@ -562,9 +566,15 @@ MATRIX: dict[str, Row] = {
         lambda w: "/todo/",
         only({"staff_other": 200, "staff_lead": 200, "admin": 200}, others=403, anonymous=302),
     ),
-    "api-schema": Row(lambda w: "/api/schema/", everyone_signed_in(200, anonymous=200)),
-    "api-redoc": Row(lambda w: "/api/redoc/", everyone_signed_in(200, anonymous=200)),
-    "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=200)),
+    # The API's documentation for signed-in users only: the schema answers 401 like /api/v1/,
+    # its pages send an anonymous browser to the sign-in page.
+    "api-schema": Row(lambda w: "/api/schema/", API_READ),
+    "api-redoc": Row(lambda w: "/api/redoc/", everyone_signed_in(200, anonymous=302)),
+    "api-docs": Row(lambda w: "/api/docs/", everyone_signed_in(200, anonymous=302)),
+    # ReDoc's public bundle (a vendored file, as under /static/) with its outside logo replaced.
+    "api-redoc-script": Row(
+        lambda w: "/api/redoc/redoc.standalone.js", everyone_signed_in(200, anonymous=200)
+    ),
 }
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
@@ -14,6 +19,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -89,6 +95,42 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 200
 
 
+TOO_LARGE_MESSAGE = (
+    "提交的数据超过上限（表单和 JSON 最多 {data} MB，每个附件最多 {file} MB），请精简或压缩后重试。"
+)
+SERVER_ERROR_MESSAGE = "服务器内部错误，请稍后重试或联系管理员。"
+
+
+def is_api_path(path: str) -> bool:
+    """Requests answered in the API's JSON error format."""
+    return path.startswith("/api/")
+
+
+def too_large_message() -> str:
+    """The Chinese reason a body over the limits is refused, with the limits in MB."""
+    mb = 1024 * 1024
+    return TOO_LARGE_MESSAGE.format(
+        data=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // mb,
+        file=settings.UNIONPLAN_ATTACHMENT_MAX_BYTES // mb,
+    )
+
+
+def error_json(status_code: int, code: str, message: str) -> JsonResponse:
+    """An error outside DRF's views (500, 413, unknown address) in the API's format."""
+    body = {"status": status_code, "code": code, "message": message, "errors": {}}
+    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+class TooLarge(exceptions.APIException):
+    """A body or an upload over the limits: 413 with the limits in the message."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or too_large_message(), self.default_code)
+
+
 ERROR_CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",
@@ -96,10 +138,11 @@ ERROR_CODES = {
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_409_CONFLICT: "conflict",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
 }
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponseBase | None:
     """Render every API error as {status, code, message, errors} with a Chinese message.
 
     A service's refusals need no handling in the views: its ValidationError is a 400 with the
@@ -111,7 +154,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, ConflictError):
         return _conflict_response(exc, context.get("view"))
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, exceptions.NotAuthenticated) and _is_docs_page(context.get("view")):
+        return redirect_to_login(context["request"].get_full_path())
+    if isinstance(exc, RequestDataTooBig) or _only_too_large(exc):
+        exc = TooLarge(_first_message(exc) if isinstance(exc, DjangoValidationError) else None)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_service_errors(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该对象，或您无权查看。")
@@ -129,6 +176,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         message = str(detail) or "请求无法完成。"
         code = getattr(detail, "code", None) or ERROR_CODES.get(response.status_code, "error")
+    if _is_schema(context.get("view")):
+        # The schema's own renderers (OpenAPI YAML/JSON) would dress the error up as a schema.
+        request = context["request"]
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     response.data = {
         "status": response.status_code,
         "code": code,
@@ -138,13 +189,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def _is_docs_page(view: Any) -> bool:
+    # Swagger UI and ReDoc are pages a person opens; the schema itself answers 401 like the API.
+    from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+
+    return isinstance(view, SpectacularSwaggerView | SpectacularRedocView)
+
+
+def _is_schema(view: Any) -> bool:
+    from drf_spectacular.views import SpectacularAPIView
+
+    return isinstance(view, SpectacularAPIView)
+
+
+def _only_too_large(exc: Exception) -> bool:
+    # A service's refusal of an upload over the size limit (code "too_large") is a 413.
+    if not isinstance(exc, DjangoValidationError):
+        return False
+    errors = exc.error_list if not hasattr(exc, "error_dict") else exc.error_dict.values()
+    flat = [e for group in errors for e in (group if isinstance(group, list) else [group])]
+    return bool(flat) and all(e.code == "too_large" for e in flat)
+
+
+def _first_message(exc: DjangoValidationError) -> str:
+    return next(iter(exc.messages), "")
+
+
 class CleanJSONParser(JSONParser):
     """JSON bodies without control characters in any string, and no deeper than any input of the
     product needs (a deeply nested body is a 400, not the parser's RecursionError)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
-            return clean_value(super().parse(stream, media_type, parser_context))
+            return clean_value(super().parse(_limited(stream), media_type, parser_context))
         except (RecursionError, TooDeep):
             raise exceptions.ParseError("JSON 数据嵌套层级过深，无法处理。") from None
 
@@ -153,7 +230,7 @@ class CleanFormParser(FormParser):
     """Form bodies without control characters (unionplan.text)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
+        data = super().parse(_limited(stream), media_type, parser_context)
         return _clean_query_dict(data)
 
 
@@ -163,6 +240,17 @@ class CleanMultiPartParser(MultiPartParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         result = super().parse(stream, media_type, parser_context)
         return DataAndFiles(_clean_query_dict(result.data), result.files)
+
+
+def _limited(stream: Any) -> Any:
+    # DRF reads JSON and form bodies straight from the request, past Django's
+    # DATA_UPLOAD_MAX_MEMORY_SIZE check (the middleware only sees a declared Content-Length).
+    if stream is None:
+        return None
+    body = stream.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    if len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise TooLarge()
+    return io.BytesIO(body)
 
 
 def _clean_query_dict(data: QueryDict) -> QueryDict:

@@ -81,4 +81,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.UNIONPLAN_SITE_NAME,
         "nav_items": items,
         "pinned_today": settings.UNIONPLAN_TODAY,
+        "idle_seconds": settings.UNIONPLAN_IDLE_SECONDS,
+        "idle_warning_seconds": settings.UNIONPLAN_IDLE_WARNING_SECONDS,
     }

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 
 from history.recording import Source, recording
+from unionplan.params import parse_int
 from unionplan.text import clean_text
+from unionplan.views import too_large
 
 
 class AdminRecordingMiddleware:
@@ -45,6 +49,24 @@ def _has_control(data: QueryDict) -> bool:
     )
 
 
+class RequestSizeLimitMiddleware:
+    """A body over the limits is a 413 before anything reads it: form and JSON bodies up to
+    DATA_UPLOAD_MAX_MEMORY_SIZE, multipart bodies that much more than one attachment may be.
+    The API answers in its JSON format, pages with the 413 page (unionplan.views.too_large)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = parse_int(request.META.get("CONTENT_LENGTH"), 0, 10**15) or 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            limit += settings.UNIONPLAN_ATTACHMENT_MAX_BYTES
+        if length > limit:
+            return too_large(request)
+        return self.get_response(request)
+
+
 class CleanTextInputMiddleware:
     """Query strings and posted forms reach views without control characters (unionplan.text):
     a pasted U+000B becomes a line break, a NUL in ``?q=`` is dropped instead of failing the query.
@@ -62,6 +84,8 @@ class CleanTextInputMiddleware:
         ):
             try:
                 posted = request.POST
+            except RequestDataTooBig:  # form fields over DATA_UPLOAD_MAX_MEMORY_SIZE
+                return too_large(request)
             except Exception:  # noqa: BLE001 - an unreadable body is the view's (and CSRF's) 400
                 return self.get_response(request)
             if _has_control(posted):

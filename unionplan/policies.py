@@ -144,6 +144,12 @@ def reports_visible_to(user: AnyUser) -> QuerySet[UnitReport]:
     return reports.none()
 
 
+def report_ids_visible_to(user: AnyUser, plan: WorkPlan) -> set[int]:
+    """The ids of a plan's reports the user may open (one query): a grid links only these, so a
+    draft nobody else may read yet shows its state without a link that would end in a 404."""
+    return set(reports_visible_to(user).filter(period__plan=plan).values_list("pk", flat=True))
+
+
 def entries_visible_to(user: AnyUser) -> QuerySet[ReportEntry]:
     """Entries: drafts only to their own unit (and admins); submitted ones to reviewers too."""
     entries = ReportEntry.objects.filter(report__in=reports_visible_to(user))

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
     "unionplan",
     "history",
     "departments",
@@ -120,23 +121,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (the others come from SecurityMiddleware).
+    "unionplan.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "unionplan.middleware.RequestSizeLimitMiddleware",
     "unionplan.middleware.CleanTextInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything that answers for a signed-in user: an idle session is signed out first.
+    "unionplan.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "departments.middleware.PasswordChangeRequiredMiddleware",
     "unionplan.middleware.AdminRecordingMiddleware",
+    # Last, so that it turns a lockout into the sign-in page with the reason (unionplan.logins).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION or not DEBUG:
     # The project serves its own static files (no CDN, no separate web server needed); with
     # DEBUG off runserver no longer does, e.g. in `make run`, which shows the product's 404 page.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # After the security headers, so that static files carry them too.
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 if not PRODUCTION:
     # Outside production static files come straight from the source folders: no collectstatic.
     WHITENOISE_USE_FINDERS = True
@@ -171,7 +180,11 @@ if DATABASE_URL:
             f"got {DATABASE_URL.split('://')[0]!r}."
         )
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        # Persistent connections, checked before each request or job reuses them: a database
+        # restart (or dropped connections) costs no failed request and no restart of our processes.
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 else:
@@ -191,6 +204,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "departments.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked account+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -273,6 +291,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "龙岗区总工会重点工作推进系统 API（/api/v1/）",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages for signed-in users only (session or token), like
+    # /api/v1/; an anonymous browser is sent to the sign-in page (unionplan.api.exception_handler).
+    "SERVE_PERMISSIONS": ["unionplan.api.PolicyPermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -401,11 +422,45 @@ if PRODUCTION:
     if env_bool("DJANGO_BEHIND_HTTPS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Sign-in lockout (django-axes): after UNIONPLAN_LOGIN_FAILURE_LIMIT failed sign-ins one account
+# is locked at one address for UNIONPLAN_LOGIN_LOCKOUT_MINUTES (both sign-in pages; API tokens are
+# not passwords and never count). Administrators unlock in 系统管理 → 登录锁定.
+UNIONPLAN_LOGIN_FAILURE_LIMIT = env_int("UNIONPLAN_LOGIN_FAILURE_LIMIT", 5)
+UNIONPLAN_LOGIN_LOCKOUT_MINUTES = env_int("UNIONPLAN_LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of unionplan append to X-Forwarded-For; 0 (the default) uses
+# the connection's address only, since a client can write any X-Forwarded-For it likes.
+UNIONPLAN_TRUSTED_PROXY_COUNT = env_int("UNIONPLAN_TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = UNIONPLAN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "unionplan.logins.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A lockout lasts its minutes from the failure that caused it; refused tries do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests, on the sign-in page itself
+AXES_LOCKOUT_CALLABLE = "unionplan.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "history.logins.client_address"
+AXES_ENABLE_ADMIN = False  # shown in Chinese by history.admin (登录锁定)
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded as actions (登录记录)
+AXES_VERBOSE = False
+
+# Idle sessions end after UNIONPLAN_IDLE_MINUTES without a request (unionplan.idle); the page
+# warns UNIONPLAN_IDLE_WARNING_SECONDS before. Tests shorten UNIONPLAN_IDLE_SECONDS directly.
+UNIONPLAN_IDLE_MINUTES = env_int("UNIONPLAN_IDLE_MINUTES", 30)
+if UNIONPLAN_IDLE_MINUTES < 2:
+    raise ImproperlyConfigured(
+        f"UNIONPLAN_IDLE_MINUTES must be at least 2 (minutes), not {UNIONPLAN_IDLE_MINUTES}."
+    )
+UNIONPLAN_IDLE_SECONDS = UNIONPLAN_IDLE_MINUTES * 60
+UNIONPLAN_IDLE_WARNING_SECONDS = 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not every sign-in's bookkeeping
+    },
 }

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from dashboard.api import DashboardSummaryView
@@ -27,14 +27,24 @@ from tasks.api import (
     SectionViewSet,
     WorkPlanViewSet,
 )
+from unionplan import apidocs
 from unionplan.guide import guide
-from unionplan.views import LoginView, healthz, page_not_found
+from unionplan.views import (
+    LoginView,
+    bad_request,
+    healthz,
+    keepalive,
+    page_not_found,
+    server_error,
+)
 
 admin.site.site_header = "龙岗区总工会重点工作推进系统 · 系统管理"
 admin.site.site_title = "系统管理"
 admin.site.index_title = "数据管理"
 
+handler400 = bad_request
 handler404 = page_not_found
+handler500 = server_error
 
 router = DefaultRouter()
 router.register("plans", WorkPlanViewSet, basename="plan")
@@ -63,6 +73,7 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", keepalive, name="keepalive"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", healthz, name="healthz"),
@@ -72,6 +83,8 @@ urlpatterns = [
     path("api/v1/dashboard/", DashboardSummaryView.as_view(), name="dashboard-summary"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Served under the documentation's Content-Security-Policy (unionplan.apidocs).
+    path("api/docs/", apidocs.swagger_view, name="api-docs"),
+    path("api/redoc/", apidocs.redoc_view, name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", apidocs.redoc_script, name="api-redoc-script"),
 ]

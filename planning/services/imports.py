@@ -30,6 +30,7 @@ from tasks.plan_text import (
     parsed_to_data,
 )
 from tasks.services import PlanImportError, PlanImportResult, plan_import
+from unionplan.params import parse_int
 
 _SALT = "planning.import.preview"
 # A preview older than this is refused on confirming; re-uploading takes seconds.
@@ -103,9 +104,9 @@ class ImportPreview:
 def import_year_parse(raw: str) -> int:
     """The year typed on the upload form: four ASCII digits in range, else a field error."""
     raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+    year = parse_int(raw, 0, 9999) if len(raw) == 4 else None
+    if year is None:
         raise ValidationError({"year": "年度应为四位数字，如 2025"})
-    year = int(raw)
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise ValidationError({"year": f"年度应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间"})
     return year

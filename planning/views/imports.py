@@ -32,6 +32,7 @@ from planning.services.imports import (
 from tasks.models import IndicatorKind, PlanStatus, WorkPlan
 from tasks.plan_text import SHAPE_NAMES
 from unionplan import clock, policies
+from unionplan.params import MAX_ID, parse_int
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -144,7 +145,7 @@ def _upload_page(
 
 
 def _digits(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return parse_int(raw, 0, MAX_ID)
 
 
 def _corrections(post: QueryDict, draft: ImportDraft) -> Corrections:

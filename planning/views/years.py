@@ -16,6 +16,7 @@ from planning import selectors
 from planning.services.copying import plan_copy_to_next_year
 from tasks.models import WorkPlan
 from unionplan import policies
+from unionplan.params import parse_year
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -54,10 +55,11 @@ def _year_param(raw: str | None, plans: list[WorkPlan]) -> WorkPlan | None:
     """The plan a ``?year=``/``?base=`` value names; None when absent; 404 when it names none."""
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()):
+    year = parse_year(raw)
+    if year is None:
         raise Http404("年度应为四位数字，如 2024。")
     for plan in plans:
-        if plan.year == int(raw):
+        if plan.year == year:
             return plan
     raise Http404(f"没有 {raw} 年度的工作要点。")
 

@@ -25,6 +25,7 @@ from tasks.models import (
     KeyTask,
 )
 from unionplan import clock, policies
+from unionplan.fields import text_lengths_check
 
 NOTIFY_EVENT = "instruction"
 STALE_MESSAGE = "该批示已被他人答复、追问或办结，您填写的内容未保存，请查看最新情况后再提交。"
@@ -45,6 +46,7 @@ def instruction_create(
     """A leader writes an instruction (批示) on a task; the lead departments' staff are notified."""
     if not policies.can(user, "task.instruct", task):
         raise PermissionDenied("只有区总领导可以作出批示。")
+    text_lengths_check({"text": ("批示内容", text)})
     errors = {}
     if not text.strip():
         errors["text"] = "请填写批示内容。"
@@ -78,6 +80,7 @@ def instruction_answer(
         raise PermissionDenied("只有牵头部室的工作人员可以答复该批示。")
     if not answer.strip():
         raise ValidationError({"answer": "请填写办理情况。"})
+    text_lengths_check({"answer": ("办理情况", answer)})
     task = instruction.task
     with (
         transaction.atomic(),
@@ -115,6 +118,7 @@ def instruction_follow_up(
     _refuse_closed(instruction, "该批示已办结，不能再追问。")
     if not policies.can(user, "instruction.follow_up", instruction):
         raise PermissionDenied("只有区总领导可以追问批示。")
+    text_lengths_check({"text": ("追问内容", text)})
     errors = {}
     if not text.strip():
         errors["text"] = "请填写追问内容。"
@@ -150,6 +154,7 @@ def instruction_close(
     _refuse_closed(instruction, "该批示已办结。")
     if not policies.can(user, "instruction.close", instruction):
         raise PermissionDenied("只有区总领导可以办结批示。")
+    text_lengths_check({"remark": ("办结意见", remark)})
     task = instruction.task
     with transaction.atomic(), recording(actor=user, source=source, verb="办结", task=task):
         current = _lock(instruction, expected_version, closed="该批示已办结。")

@@ -27,6 +27,7 @@ from tasks.models import (
 )
 from tasks.status import COLOUR_LABELS, Colour, expected_progress, task_colour
 from unionplan import clock, policies
+from unionplan.fields import text_lengths_check
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,14 @@ def progress_save(
     """
     if not policies.can(user, "task.update_progress", task):
         raise PermissionDenied("只有牵头部室的工作人员可以更新本项工作的进展。")
+    text_lengths_check(
+        {
+            "progress": ("进展情况", data.progress),
+            "problems": ("存在问题", data.problems),
+            "next_steps": ("下一步计划", data.next_steps),
+            "regression_reason": ("回退原因", data.regression_reason),
+        }
+    )
     previous = _previous_update(task=task, period=period)
     _validate_progress(task=task, period=period, data=data, today=clock.today(), previous=previous)
     goes_back = bool(

@@ -203,3 +203,16 @@ def test_grid_and_dashboard_queries_stay_the_same_when_units_grow_tenfold(world,
         response = client.get(url)
     assert response.status_code == 200 and "扩容街道9总工会" in response.content.decode()
     assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
+
+
+@pytest.mark.parametrize("url", ["/reports/grid/", "/dashboard/?all=1"])
+def test_every_report_link_in_the_grid_opens_for_whoever_sees_it(world, today, url):
+    """A draft report nobody but its unit may read shows its state without a link (was: a link
+    ending in a 404 for department staff)."""
+    for role in ("staff_other", "staff_lead", "leader"):
+        client = world.client(role)
+        html = client.get(url).content.decode()
+        links = set(re.findall(r'href="(/reports/\d+/)"', html))
+        assert links, role
+        for link in links:
+            assert client.get(link).status_code == 200, (role, link)

@@ -13,6 +13,7 @@ from departments.models import REPORTING_KINDS, Unit, UnitKind
 from exports.registry import builder_for
 from reports.models import JobKind, ReportJob
 from tasks.models import PeriodKind, ReportingPeriod, WorkPlan
+from unionplan.params import parse_int
 
 
 class Command(BaseCommand):
@@ -63,10 +64,10 @@ class Command(BaseCommand):
 
 
 def _whole_number(value: str, option: str) -> int:
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit() and len(text) < 6):
+    number = parse_int(value, 0, 99999)
+    if number is None:
         raise CommandError(f"{option} 要填一个整数（收到“{value}”）。")
-    return int(text)
+    return number
 
 
 def _period(year: int, number: int) -> ReportingPeriod:
