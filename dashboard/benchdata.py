@@ -53,6 +53,11 @@ def build_dataset(
     the last ``report_years`` plans every unit's four quarterly reports with contributions."""
     rows: dict[str, int] = {}
     departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("sort_order"))
+    if not departments:  # an emptied database (migrations create the federation's own)
+        departments = Unit.objects.bulk_create(
+            Unit(name=f"基准部室{first_year}-{n}", kind=UnitKind.DEPARTMENT, sort_order=n)
+            for n in range(6)
+        )
     bench_units = Unit.objects.bulk_create(
         Unit(
             name=f"基准街道{first_year}-{n:03d}",

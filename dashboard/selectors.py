@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from departments.models import Unit
 from history.models import Event
-from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
+from reports.selectors import SubmissionGrid, approved_by_unit_indicator, submission_grid
 from tasks.models import (
     IndicatorAllocation,
     IndicatorKind,
@@ -24,6 +24,7 @@ from tasks.models import (
     WorkPlan,
 )
 from tasks.selectors import TaskState, instructions_mark, task_states
+from tasks.standing import plan_cached
 from tasks.status import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER, Colour, time_progress
 
 
@@ -123,7 +124,7 @@ def build_dashboard(
     with_grid: bool = True,
 ) -> Dashboard:
     """Assemble the dashboard of ``tasks`` (already scoped by the policy and the chosen view)."""
-    states = task_states(tasks, today)
+    states = task_states(tasks, today, with_latest=False)  # the dashboard shows no update
     task_list = reverse("tasks:task_list")
     base = f"{task_list}?year={plan.year}{task_filter}"
 
@@ -262,15 +263,12 @@ def unit_ranking(
     read them already (the quarterly workbook); read here otherwise.
     """
     weights = settings.UNIONPLAN_RANKING_WEIGHTS
+    plan = grid.plan or plan  # read with the grid: its stamp is current
     due_periods = [p for p in grid.periods if grid.today > p.due_date] if grid.periods else []
-    allocated: dict[tuple[int, int], Decimal] = {
-        (unit_id, indicator_id): target
-        for unit_id, indicator_id, target in IndicatorAllocation.objects.filter(
-            indicator__task__plan=plan
-        ).values_list("unit_id", "indicator_id", "target")
-    }
     if approved is None:
-        approved = approved_contributions(by=("unit", "indicator"), plan=plan)
+        shares = plan_cached(plan, "contribution-shares", lambda: contribution_shares(plan))
+    else:
+        shares = contribution_shares(plan, approved=approved)
     # Entries sent (all but drafts) and returned, per unit: the grid has every report's counts.
     sent: dict[int, int] = defaultdict(int)
     returned: dict[int, int] = defaultdict(int)
@@ -279,11 +277,6 @@ def unit_ranking(
         if report is not None:
             sent[report.unit_id] += report.n_entries - report.n_drafts
             returned[report.unit_id] += report.n_returned
-    shares: dict[int, list[float]] = defaultdict(list)
-    for (unit_id, indicator_id), target in allocated.items():
-        if target:
-            got = approved.get((unit_id, indicator_id), Decimal(0))
-            shares[unit_id].append(float(min(Decimal(1), got / target)))
     rows = []
     dashboard_url = reverse("dashboard:dashboard")
     for unit in grid.units:
@@ -317,6 +310,27 @@ def unit_ranking(
     rows.sort(key=lambda r: (-r.score, r.unit.sort_order, r.unit.name))
     _assign_places(rows)
     return rows
+
+
+def contribution_shares(
+    plan: WorkPlan, *, approved: dict[tuple[int, ...], Decimal] | None = None
+) -> dict[int, list[float]]:
+    """Each unit's approved contributions against its allocated targets, one share (capped at 1)
+    per allocated indicator, by unit id."""
+    allocated: dict[tuple[int, int], Decimal] = {
+        (unit_id, indicator_id): target
+        for unit_id, indicator_id, target in IndicatorAllocation.objects.filter(
+            indicator__task__plan=plan
+        ).values_list("unit_id", "indicator_id", "target")
+    }
+    if approved is None:
+        approved = approved_by_unit_indicator(plan)
+    shares: dict[int, list[float]] = defaultdict(list)
+    for (unit_id, indicator_id), target in allocated.items():
+        if target:
+            got = approved.get((unit_id, indicator_id), Decimal(0))
+            shares[unit_id].append(float(min(Decimal(1), got / target)))
+    return dict(shares)
 
 
 def _assign_places(rows: list[RankRow]) -> None:

@@ -73,7 +73,11 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         "overdue": data.grid.overdue() if data.grid is not None and can_remind else None,
         "can_remind": can_remind,
         "can_view_grid": policies.can(user, "grid.view"),
-        "openable": policies.report_ids_visible_to(user, plan) if data.grid is not None else set(),
+        "openable": (
+            policies.report_ids_visible_to(user, plan, shown=data.grid.reports())
+            if data.grid is not None
+            else set()
+        ),
         "legend": GRID_LABELS.items(),
         "charts": data.charts(),
         "plans": policies.plans_visible_to(user).order_by("-year"),

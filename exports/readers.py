@@ -24,6 +24,7 @@ from tasks.selectors import (
     task_queryset_with_progress,
     task_state,
 )
+from tasks.standing import plan_cached
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock
 
@@ -62,7 +63,11 @@ def workbook_data(
     cut_off = min(period.end_date, clock.today())
     # One aggregate of the units' approved contributions by unit, indicator and period gives
     # the indicators' district totals (累计), their quarters, the units' columns and the ranking.
-    approved = approved_contributions(by=("unit", "indicator", "period"), plan=plan)
+    approved = plan_cached(
+        plan,
+        "approved-by-unit-indicator-period",
+        lambda: approved_contributions(by=("unit", "indicator", "period"), plan=plan),
+    )
     by_indicator_period: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     by_unit_indicator: dict[tuple[int, ...], Decimal] = defaultdict(Decimal)
     for (unit_id, indicator_id, period_id), total in approved.items():

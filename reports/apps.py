@@ -13,3 +13,12 @@ class ReportsConfig(AppConfig):
         from tasks.figures import indicator_figures_register
 
         indicator_figures_register(indicators_annotate_unit_sums)
+
+        # Units' entries (their review state) and contributions are in the plan's figures.
+        from django.db.models import Q
+
+        from reports.models import Contribution, ReportEntry
+        from tasks.standing import figures_watch
+
+        figures_watch(ReportEntry, lambda entry: Q(tasks=entry.task_id))
+        figures_watch(Contribution, lambda c: Q(tasks__indicators=c.indicator_id))

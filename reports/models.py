@@ -9,6 +9,7 @@ from django.db.models import Q
 from history.models import AuditedModel
 from tasks.models import QUARTER_NAMES, PeriodKind, ReportingPeriod
 from tasks.status import COLOUR_LABELS
+from unionplan.links import url_with_pk
 
 # The calendar moved to the plan's side; these names stay importable from here for old callers.
 __all__ = ["QUARTER_NAMES", "PeriodKind", "ReportingPeriod"]
@@ -74,9 +75,7 @@ class UnitReport(AuditedModel):
         return f"{self.unit.name} {self.period.name}报表"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("reports:report_detail", kwargs={"pk": self.pk})
+        return url_with_pk("reports:report_detail", self.pk)
 
     def audit_scope(self) -> dict[str, int | None]:
         return {"report_id": self.pk}

@@ -25,6 +25,7 @@ from reports.models import (
 )
 from tasks import selectors as tasks_selectors
 from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, KeyTask, WorkPlan
+from tasks.standing import plan_cache_get, plan_cache_set, plan_cached
 from unionplan.params import parse_id
 
 
@@ -138,6 +139,16 @@ def approved_contributions(
     }
 
 
+def approved_by_unit_indicator(plan: WorkPlan) -> dict[tuple[int, ...], Decimal]:
+    """The plan's approved contributions by (unit, indicator): aggregated once per write of the
+    plan (tasks.standing), then read from the cache."""
+    return plan_cached(
+        plan,
+        "approved-by-unit-indicator",
+        lambda: approved_contributions(by=("unit", "indicator"), plan=plan),
+    )
+
+
 @dataclass
 class EntryView:
     """An entry as a page shows it: with its indicators, the unit's figures and targets."""
@@ -157,9 +168,12 @@ def entry_views(report: UnitReport, *, entries: list[ReportEntry] | None = None)
             unit=report.unit, indicator_id__in=indicator_ids
         )
     }
-    so_far = approved_contributions(
-        by=("indicator",), unit=report.unit, indicator_ids=indicator_ids
-    )
+    # The unit's approved contributions so far, from the plan's sums (cached per write).
+    so_far = {
+        (indicator_id,): total
+        for (unit_id, indicator_id), total in approved_by_unit_indicator(report.period.plan).items()
+        if unit_id == report.unit_id
+    }
     views = []
     for entry in entries:
         values = {c.indicator_id: c.value for c in entry.contributions.all()}
@@ -207,12 +221,17 @@ class SubmissionGrid:
     cells: dict[tuple[int, int], dict[str, Any]]
     rates: dict[int, dict[str, float | None]]
     today: dt.date
+    plan: WorkPlan | None = None  # as read with the grid (its figures' stamp is current)
 
     def rows(self) -> list[tuple[Unit, list[dict[str, Any]]]]:
         return [(u, [self.cells[(u.pk, p.pk)] for p in self.periods]) for u in self.units]
 
     def rate_rows(self) -> list[dict[str, float | None]]:
         return [self.rates[p.pk] for p in self.periods]
+
+    def reports(self) -> list[UnitReport]:
+        """The reports in the grid's cells."""
+        return [c["report"] for c in self.cells.values() if c["report"] is not None]
 
     def overdue(self) -> OverdueUnits | None:
         """Units without a submission for the most recent period past its due date."""
@@ -261,13 +280,34 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
     from reports.services import expected_units
 
     units = list(expected_units(plan))
-    periods = list(plan.periods.order_by("kind", "number"))
-    reports = UnitReport.objects.filter(period__plan=plan).annotate(
-        n_returned=Count("entries", filter=Q(entries__state=EntryState.RETURNED)),
-        n_approved=Count("entries", filter=Q(entries__state=EntryState.APPROVED)),
-        n_drafts=Count("entries", filter=Q(entries__state=EntryState.DRAFT)),
-        n_entries=Count("entries"),
-    )
+    periods = list(plan.periods.select_related("plan").order_by("kind", "number"))
+    # The plan as it stands now: the caller's copy may predate a write of this request, and
+    # with it its figures' stamp (tasks/standing.py).
+    plan = periods[0].plan if periods else plan
+    # Each report carries its entries' counts (read by pages and the ranking): aggregated with
+    # the reports once per write of the plan, then read from the cache.
+    counts = plan_cache_get(plan, "report-entry-counts")
+    reports: list[Any]
+    if counts is None:
+        reports = list(
+            UnitReport.objects.filter(period__plan=plan).annotate(
+                n_returned=Count("entries", filter=Q(entries__state=EntryState.RETURNED)),
+                n_approved=Count("entries", filter=Q(entries__state=EntryState.APPROVED)),
+                n_drafts=Count("entries", filter=Q(entries__state=EntryState.DRAFT)),
+                n_entries=Count("entries"),
+            )
+        )
+        plan_cache_set(
+            plan,
+            "report-entry-counts",
+            {r.pk: (r.n_returned, r.n_approved, r.n_drafts, r.n_entries) for r in reports},
+        )
+    else:
+        reports = list(UnitReport.objects.filter(period__plan=plan))
+        for report in reports:  # one created since the counts has no entries yet
+            report.n_returned, report.n_approved, report.n_drafts, report.n_entries = counts.get(
+                report.pk, (0, 0, 0, 0)
+            )
     by_key = {(r.unit_id, r.period_id): r for r in reports}
     reminded = reminders_last(plan)
     cells: dict[tuple[int, int], dict[str, Any]] = {}
@@ -310,7 +350,9 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
             "reporting": round(100 * submitted / len(units), 1) if units and due else None,
             "on_time": round(100 * on_time / len(units), 1) if units and due else None,
         }
-    return SubmissionGrid(units=units, periods=periods, cells=cells, rates=rates, today=today)
+    return SubmissionGrid(
+        units=units, periods=periods, cells=cells, rates=rates, today=today, plan=plan
+    )
 
 
 # --- the reporter's due work --------------------------------------------------------------
@@ -515,10 +557,11 @@ def review_filter_options(user: Any) -> ReviewFilterOptions:
     from departments.models import kind_order
     from tasks.models import KeyTask
 
+    # Semi-joins on the reviewer's entries: no DISTINCT over thousands of joined rows.
     mine = reviewable_entries(user)
-    units = Unit.objects.filter(reports__entries__in=mine).distinct()
-    periods = ReportingPeriod.objects.filter(reports__entries__in=mine).distinct()
-    tasks = KeyTask.objects.filter(entries__in=mine).distinct()
+    units = Unit.objects.filter(pk__in=mine.values("report__unit_id"))
+    periods = ReportingPeriod.objects.filter(pk__in=mine.values("report__period_id"))
+    tasks = KeyTask.objects.filter(pk__in=mine.values("task_id"))
     return ReviewFilterOptions(
         units=list(units.order_by(kind_order(), "sort_order", "name")),
         periods=list(periods.select_related("plan").order_by("-plan__year", "kind", "number")),

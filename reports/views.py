@@ -444,10 +444,11 @@ def grid(request: SignedInHttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     today = clock.today()
+    grid = selectors.submission_grid(plan, today)
     context = {
         "plan": plan,
-        "grid": selectors.submission_grid(plan, today),
-        "openable": policies.report_ids_visible_to(request.user, plan),
+        "grid": grid,
+        "openable": policies.report_ids_visible_to(request.user, plan, shown=grid.reports()),
         "legend": selectors.GRID_LABELS.items(),
         "today": today,
         "can_remind": policies.can(request.user, "reminder.send", None),

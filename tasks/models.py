@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from departments.models import Unit
 from history.models import AuditedModel
+from unionplan.links import url_with_pk
 
 
 class PlanStatus(models.TextChoices):
@@ -31,6 +34,9 @@ class WorkPlan(models.Model):
     source_text = models.TextField("导入原文", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Replaced by every write that can change a figure of the plan: the key of its cached
+    # figures (tasks/standing.py).
+    figures_stamp = models.UUIDField("数据版本", default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = "工作要点"
@@ -44,6 +50,13 @@ class WorkPlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The year moves every task's expected progress: cached figures are not read again.
+        self.figures_stamp = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "figures_stamp"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:plan_overview", kwargs={"year": self.year})
@@ -130,7 +143,7 @@ class KeyTask(AuditedModel):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tasks:task_detail", kwargs={"pk": self.pk})
+        return url_with_pk("tasks:task_detail", self.pk)
 
     def audit_scope(self) -> dict[str, int | None]:
         return {"task_id": self.pk, "plan_id": self.plan_id}

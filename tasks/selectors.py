@@ -14,6 +14,7 @@ from django.http import Http404
 
 from departments.models import Unit, kind_order
 from history.models import Action, Event
+from tasks import standing
 from tasks.figures import indicators_with_unit_figures
 from tasks.models import (
     Indicator,
@@ -375,11 +376,120 @@ def progress_carry_forward(task: KeyTask, period: ReportingPeriod) -> ProgressCa
 
 
 def task_states(
-    tasks: QuerySet[KeyTask], today: dt.date, *, with_participants: bool = True
+    tasks: QuerySet[KeyTask],
+    today: dt.date,
+    *,
+    with_participants: bool = False,
+    with_latest: bool = True,
 ) -> list[TaskState]:
-    """States of many tasks, in a fixed number of queries, in task-number order."""
-    queryset = task_queryset_with_progress(tasks, with_participants=with_participants)
-    return [task_state(t, today) for t in queryset.order_by("number")]
+    """States of many tasks, in task-number order, in a fixed number of queries: the tasks with
+    their sections, leads and indicators, their latest updates (unless not ``with_latest``:
+    ``latest`` is then None), and each plan's figures, read from the cache of tasks.standing
+    (computed for the whole plan when missing)."""
+    loaded = list(
+        task_queryset_for_display(tasks, with_participants=with_participants).order_by("number")
+    )
+    plans = {task.plan_id: task.plan for task in loaded}
+    figures = {
+        plan.pk: standing.plan_figures(plan, today, plan_figures_compute) for plan in plans.values()
+    }
+    if any(
+        task.pk not in figures[task.plan_id]
+        or any(i.pk not in figures[task.plan_id][task.pk].indicators for i in task.indicators.all())
+        for task in loaded
+    ):  # written between reading the tasks and the figures: read both afresh
+        figures = {plan.pk: plan_figures_compute(plan, today) for plan in plans.values()}
+    latest: dict[int, ProgressUpdate] = {}
+    if with_latest:
+        ids = [figures[t.plan_id][t.pk].latest_id for t in loaded]
+        latest = ProgressUpdate.objects.select_related("period", "updated_by").in_bulk(
+            [pk for pk in ids if pk is not None]
+        )
+    states = []
+    for task in loaded:
+        figure = figures[task.plan_id][task.pk]
+        states.append(
+            TaskState(
+                task=task,
+                latest=latest.get(figure.latest_id) if figure.latest_id else None,
+                percent=figure.percent,
+                expected=figure.expected,
+                colour=figure.colour,
+                indicators=[
+                    IndicatorState(
+                        indicator=ind,
+                        actual=(f := figure.indicators[ind.pk]).actual,
+                        done_on=f.done_on,
+                        met=f.met,
+                        pending=f.pending,
+                    )
+                    for ind in task.indicators.all()
+                ],
+            )
+        )
+    return states
+
+
+def task_state_cached(task: KeyTask, today: dt.date) -> TaskState:
+    """A task's state as task_state() computes it, for a task loaded by
+    task_queryset_with_progress(with_unit_sums=False): the figures come from its plan's cache
+    (tasks.standing), so its page does not aggregate the units' contributions again."""
+    figures = standing.plan_figures(task.plan, today, plan_figures_compute).get(task.pk)
+    indicators = list(task.indicators.all())
+    if figures is None or any(i.pk not in figures.indicators for i in indicators):
+        figures = plan_figures_compute(task.plan, today)[task.pk]  # written meanwhile
+    updates = list(task.updates.all())
+    return TaskState(
+        task=task,
+        latest=next((u for u in updates if u.pk == figures.latest_id), None),
+        percent=figures.percent,
+        expected=figures.expected,
+        colour=figures.colour,
+        indicators=[
+            IndicatorState(
+                indicator=ind,
+                actual=(f := figures.indicators[ind.pk]).actual,
+                done_on=f.done_on,
+                met=f.met,
+                pending=f.pending,
+            )
+            for ind in indicators
+        ],
+    )
+
+
+def plan_figures_compute(plan: WorkPlan, today: dt.date) -> dict[int, standing.TaskFigures]:
+    """Every task's figures of ``plan`` as of ``today``, computed from its updates, their
+    indicator figures and the units' contributions (4 queries whatever the plan's size)."""
+    tasks = KeyTask.objects.filter(plan=plan).prefetch_related(
+        Prefetch(
+            "indicators",
+            queryset=indicators_with_unit_figures(Indicator.objects.order_by("order")),
+        ),
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.select_related("period")
+            .prefetch_related("actuals")
+            .order_by("period__end_date"),
+        ),
+    )
+    result = {}
+    for task in tasks:
+        task.plan = plan  # the same plan for every task: no query for its year
+        state = task_state(task, today)
+        result[task.pk] = standing.TaskFigures(
+            latest_id=state.latest.pk if state.latest else None,
+            percent=state.percent,
+            expected=state.expected,
+            colour=state.colour,
+            indicators={
+                s.indicator.pk: standing.IndicatorFigures(
+                    actual=s.actual, done_on=s.done_on, met=s.met, pending=s.pending
+                )
+                for s in state.indicators
+            },
+        )
+    return result
 
 
 def _param_id(value: Any) -> int | None:

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -36,6 +36,9 @@ def form_status(request: SignedInHttpRequest, status: int) -> int:
 
 
 TIMELINE_LIMIT = 100
+# A task page lists its unit entries a page at a time (?entries_page=N): at city scale a task
+# has 400 of them (100 units × 4 quarters).
+UNIT_ENTRIES_PER_PAGE = 30
 
 
 @login_required
@@ -167,8 +170,10 @@ def _task_page(
     partial: str | None = None,
 ) -> HttpResponse:
     today = clock.today()
-    task = selectors.task_queryset_with_progress(KeyTask.objects.filter(pk=task.pk)).get()
-    state = selectors.task_state(task, today)
+    task = selectors.task_queryset_with_progress(
+        KeyTask.objects.filter(pk=task.pk), with_unit_sums=False
+    ).get()
+    state = selectors.task_state_cached(task, today)
     can_update = policies.can(request.user, "task.update_progress", task)
     if can_update and progress_form is None:
         progress_form = _blank_progress_form(request, task, today)
@@ -176,14 +181,8 @@ def _task_page(
         request, task, today, step_forms or {}, step_conflicts or {}
     )
     timeline = list(selectors.task_timeline(task, request.user)[: TIMELINE_LIMIT + 1])
-    unit_entries = list(
-        policies.entries_visible_to(request.user)
-        .filter(task=task)
-        .exclude(state="draft")
-        .select_related("report__unit", "report__period")
-        .prefetch_related("contributions__indicator", "attachments")
-        .order_by("report__period__number", "report__unit__sort_order")
-    )
+    # The progress-form partial shows none of them: no need to count or read them then.
+    entries_page = None if partial else _unit_entries_page(request, task)
     context: dict[str, Any] = {
         "task": task,
         "plan": task.plan,
@@ -199,11 +198,26 @@ def _task_page(
         "timeline": selectors.timeline_entries(timeline[:TIMELINE_LIMIT]),
         "timeline_truncated": len(timeline) > TIMELINE_LIMIT,
         "updates": list(task.updates.all()),
-        "unit_entries": unit_entries,
+        "unit_entries": list(entries_page.object_list) if entries_page else [],
+        "entries_page": entries_page,
         "nav_active": "tasks",
     }
     template = "tasks/task_detail.html" + (f"#{partial}" if partial else "")
     return render(request, template, context, status=status)
+
+
+def _unit_entries_page(request: SignedInHttpRequest, task: KeyTask) -> Page[Any]:
+    """One page of the task's submitted unit entries the user may see, with their figures and
+    evidence: the same few queries whatever the number of units and periods."""
+    entries = (
+        policies.entries_visible_to(request.user)
+        .filter(task=task)
+        .exclude(state="draft")
+        .select_related("report__unit", "report__period")
+        .prefetch_related("contributions__indicator", "attachments")
+        .order_by("report__period__number", "report__unit__sort_order", "pk")
+    )
+    return Paginator(entries, UNIT_ENTRIES_PER_PAGE).get_page(request.GET.get("entries_page"))
 
 
 # The next steps of a 批示's thread: the form, its prefix letter and the policy action.

@@ -80,6 +80,12 @@ def test_department_staff_updates_a_task_and_sees_colour_and_timeline_change(
     assert row.get_attribute("data-colour") == "red"
     assert "严重滞后" in row.inner_text() and "50%" in row.inner_text()
 
+    # The dashboard read now (its figures are cached) must show the save below at once.
+    counts_before = dashboard_colour_counts(page)
+    expect(page.get_by_test_id("lagging")).to_contain_text(RED_TASK)
+    page.go_back()
+
+    row = page.locator('tr[data-task-number="13"]')
     row.get_by_role("link", name=RED_TASK).click()
     page.wait_for_url(re.compile(r"/tasks/\d+/$"))
     status = page.get_by_test_id("task-status").locator("[data-colour]")
@@ -131,6 +137,22 @@ def test_department_staff_updates_a_task_and_sees_colour_and_timeline_change(
     assert "宣教部 工作人员" in newest.inner_text()
     assert "完成进度（%）：90" in newest.inner_text()
     assert "第13项 第四季度进展" in newest.inner_text()
+
+    # 驾驶舱 at once: one red task fewer, one green more, task 13 no longer lagging.
+    counts_after = dashboard_colour_counts(page)
+    assert counts_after["red"] == counts_before["red"] - 1
+    assert counts_after["green"] == counts_before["green"] + 1
+    expect(page.get_by_test_id("lagging")).not_to_contain_text(RED_TASK)
+
+
+def dashboard_colour_counts(page) -> dict[str, int]:  # noqa: ANN001
+    """Open 驾驶舱 from the navigation and read its 红黄绿灯 counts."""
+    open_nav(page, "驾驶舱")
+    page.wait_for_url("**/dashboard/**")
+    return {
+        colour: int(page.get_by_test_id(f"colour-{colour}").inner_text().split()[0])
+        for colour in ("red", "amber", "green", "done")
+    }
 
 
 def test_leader_instruction_is_answered_by_the_lead_department(page, demo_server, settings):
