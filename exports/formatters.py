@@ -9,7 +9,7 @@ import functools
 import io
 import math
 import re
-from copy import copy
+from array import array as _array
 from typing import Any, cast
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -211,6 +211,8 @@ def keep_sections_together(
 
 
 _STYLES = "_unionplan_styles"
+# A copy of a style array, as StyleArray(array) makes it without its Python-level constructor.
+_copy_style = functools.partial(_array.__new__, StyleArray, "i")
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Any:
@@ -219,49 +221,67 @@ def put(ws: Worksheet, row: int, column: int, value: Any, **style: Any) -> Any:
     Style keywords: font, alignment, fill, number_format, border (BORDER unless given; None for
     no border). A combination is resolved once per workbook and reused, which keeps big
     workbooks fast."""
-    cell = _cell(ws, row, column, value)
-    cell._style = StyleArray(_style_array(ws, cell, style))
-    return cell
+    return _cell(ws, row, column, value, _style_array(ws, style))
 
 
 def put_row(ws: Worksheet, row: int, column: int, values: list[Any], **style: Any) -> None:
     """put() for cells side by side from ``column`` on, all in one style (looked up once)."""
-    array = None
+    array = _style_array(ws, style)
     for c, value in enumerate(values, start=column):
-        cell = _cell(ws, row, c, value)
-        if array is None:
-            array = _style_array(ws, cell, style)
-        cell._style = StyleArray(array)
+        _cell(ws, row, c, value, array)
 
 
-def _cell(ws: Worksheet, row: int, column: int, value: Any) -> Any:
-    # ws.cell() without its checks and look-ups (a workbook has thousands of cells).
+def _cell(ws: Worksheet, row: int, column: int, value: Any, array: StyleArray) -> Any:
+    # ws.cell() without its checks and look-ups (a workbook has thousands of cells), with a
+    # copy of the style array (openpyxl changes a cell's array in place when it is restyled).
     cells: dict[tuple[int, int], Any] = cast(Any, ws)._cells
     cell: Any = cells.get((row, column))
     if cell is None:
-        cell = cells[(row, column)] = Cell(ws, row=row, column=column)
+        # Cell(ws, row=row, column=column) without its two constructors' calls.
+        cell = cells[(row, column)] = Cell.__new__(Cell)
+        cell.parent = ws
+        cell.row = row
+        cell.column = column
+        cell._value = None
+        cell.data_type = "n"
+        cell._hyperlink = None
+        cell._comment = None
+    cell._style = _copy_style(array)
+    kind = type(value)
     if isinstance(value, str):
         # cell_text has removed what openpyxl's own (slow) check refuses; 32767 is Excel's limit.
         cell._value = cell_text(value)[:32767]
         # "=HYPERLINK(...)" typed by a user must stay the text it was (no formula injection).
         cell.data_type = "s"
+    elif kind is int or kind is float:
+        cell._value = value  # what openpyxl's value setter stores for a plain number
+        cell.data_type = "n"
     elif value is not None:  # None styles a blank (or merged-over) cell without writing to it
         cell.value = value
     return cell
 
 
+# A new row's dimension as RowDimension(ws, index=..., ht=...) sets it up, copied from one
+# made once: openpyxl's constructor checks each of its fields (thousands of rows).
+_NEW_ROW = RowDimension(cast(Worksheet, None), index=1, ht=1.0).__dict__.copy()
+
+
 def set_row_height(ws: Worksheet, row: int, height: float) -> None:
-    """ws.row_dimensions[row].height = height, a third faster for a new row (thousands)."""
-    dim = ws.row_dimensions.get(row)
+    """ws.row_dimensions[row].height = height, several times faster for a new row."""
+    dim: Any = ws.row_dimensions.get(row)
     if dim is None:
-        ws.row_dimensions[row] = RowDimension(ws, index=row, ht=height)
+        dim = RowDimension.__new__(RowDimension)
+        dim.parent = ws
+        dim._style = None
+        dim.__dict__.update(_NEW_ROW, index=int(row), ht=float(height))
+        ws.row_dimensions[row] = dim
     else:
         dim.height = height
 
 
-def _style_array(ws: Worksheet, cell: Any, style: dict[str, Any]) -> StyleArray:
+def _style_array(ws: Worksheet, style: dict[str, Any]) -> StyleArray:
     """The style array of a combination of put's style keywords, registered in the workbook the
-    first time (on ``cell``) and looked up afterwards."""
+    first time and looked up afterwards."""
     font = style.get("font", BODY_FONT)
     alignment = style.get("alignment", WRAP)
     fill = style.get("fill")
@@ -274,6 +294,8 @@ def _style_array(ws: Worksheet, cell: Any, style: dict[str, Any]) -> StyleArray:
     known = cache.get(key)
     if known is not None:
         return known[0]
+    # A scratch cell, never placed: openpyxl registers styles through a cell.
+    cell: Any = Cell(ws, row=1, column=1)
     cell._style = StyleArray()
     cell.font = font
     cell.alignment = alignment
@@ -284,7 +306,7 @@ def _style_array(ws: Worksheet, cell: Any, style: dict[str, Any]) -> StyleArray:
     if number_format is not None:
         cell.number_format = number_format
     # The objects stay referenced beside their style so their ids are never reused.
-    cache[key] = (copy(cell._style), (font, alignment, fill, border))
+    cache[key] = (cell._style, (font, alignment, fill, border))
     return cache[key][0]
 
 
@@ -292,13 +314,22 @@ def merge_row(ws: Worksheet, row: int, first: int, last: int, value: Any, **styl
     """Merge columns ``first`` to ``last`` of one row, write ``value`` and give every cell of the
     range the same style (its borders and fill). openpyxl's own merge_cells compares the range
     with every merge before it and re-derives borders, which grows with the square of a sheet."""
-    coord = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"
-    ws.merged_cells.ranges.add(MergedCellRange(ws, coord))
-    array = put(ws, row, first, value, **style)._style
+    array = _style_array(ws, style)
+    start = _cell(ws, row, first, value, array)
+    # MergedCellRange(ws, "A1:J1") without parsing the range again; the borders it would take
+    # from the range's last cell are the style given here.
+    merged_range: Any = MergedCellRange.__new__(MergedCellRange)
+    merged_range.__dict__.update(
+        ws=ws, min_col=first, min_row=row, max_col=last, max_row=row, title=None, start_cell=start
+    )
+    ws.merged_cells.ranges.add(merged_range)
     cells: dict[tuple[int, int], Any] = cast(Any, ws)._cells
     for col in range(first + 1, last + 1):
-        merged: Any = MergedCell(ws, row, col)
-        merged._style = StyleArray(array)
+        merged: Any = MergedCell.__new__(MergedCell)  # MergedCell(ws, row, col), faster
+        merged.parent = ws
+        merged.row = row
+        merged.column = col
+        merged._style = _copy_style(array)
         cells[(row, col)] = merged
 
 
@@ -326,66 +357,98 @@ def _row_attributes(dim: Any) -> str:
     return "".join(f' {k}="{v}"' for k, v in dim)
 
 
-def _sheet_data(ws: Worksheet) -> bytes | None:
+_NO_STYLE = StyleArray().tobytes()
+_COLUMN_LETTERS = [""] + [get_column_letter(c) for c in range(1, 101)]
+
+
+def _sheet_data(ws: Worksheet) -> tuple[bytes, str] | None:
     """The sheet's rows as openpyxl writes them (inline strings, style ids, row heights), built
-    as one string: openpyxl writes each cell through lxml's incremental writer, about 5 µs a
-    cell, the bulk of saving a workbook of thousands of cells. None when a cell holds more than
-    text or a number (a date, a formula, rich text, a comment or a link): openpyxl writes it."""
+    as one string, and the sheet's dimension (what calculate_dimension says): openpyxl writes
+    each cell through lxml's incremental writer, about 5 µs a cell, the bulk of saving a
+    workbook of thousands of cells. None when a cell holds more than text or a number (a date,
+    a formula, rich text, a comment or a link): openpyxl writes it."""
     cells: dict[tuple[int, int], Any] = cast(Any, ws)._cells
     dims = ws.row_dimensions
     styles = cast(Any, ws.parent)._cell_styles
-    style_ids: dict[bytes, int] = {}
-    keys = sorted(cells)  # already in order but for a few cells: a linear pass
+    # ' s="<id>"' of each style array seen, ids given in the order openpyxl's writer gives them.
+    style_attrs: dict[bytes, str] = {_NO_STYLE: ""}
+    letters = _COLUMN_LETTERS
+    rows: dict[int, list[str]] = {}
+    current = 0
     out: list[str] = []
-    i = 0
-    for r in sorted({r for r, _c in keys}.union(dims.keys())):
-        out.append(f'<row r="{r}"{_row_attributes(dims.get(r))}>')
-        while i < len(keys) and keys[i][0] == r:
-            cell = cells[keys[i]]
-            i += 1
-            if cell._comment is not None or getattr(cell, "_hyperlink", None) is not None:
-                return None
-            value = cell._value
-            array = cell._style
-            styled = array is not None and any(array)
-            if value is None and not styled:
-                continue
-            s = ""
-            if styled:
-                raw = array.tobytes()
-                sid = style_ids.get(raw)
-                if sid is None:
-                    sid = style_ids[raw] = styles.add(array)
-                s = f' s="{sid}"'
-            ref = f"{get_column_letter(cell.column)}{r}"
-            if cell.data_type == "s" and isinstance(value, str) and value:
-                space = ' xml:space="preserve"' if value != value.strip() else ""
-                out.append(
-                    f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
-                )
-            elif cell.data_type == "s" and not value:
-                out.append(f'<c r="{ref}"{s} t="inlineStr"/>')
-            elif cell.data_type == "n" and not isinstance(value, (str, bool)):
-                number = "" if value is None else safe_string(value)
-                out.append(
-                    f'<c r="{ref}"{s} t="n"><v>{number}</v></c>'
-                    if number
-                    else f'<c r="{ref}"{s} t="n"/>'
-                )
+    # Already in order but for a few cells: a linear pass (keys are unique: cells never compared).
+    ordered = sorted(cells.items())
+    for (r, c), cell in ordered:
+        if r != current:
+            current = r
+            out = rows[r] = []
+        array = cell._style
+        raw = _NO_STYLE if array is None else array.tobytes()
+        s = style_attrs.get(raw)
+        if s is None:
+            s = style_attrs[raw] = f' s="{styles.add(array)}"'
+        letter = letters[c] if c < len(letters) else get_column_letter(c)
+        if type(cell) is MergedCell:  # no value, comment or link: its style (borders) only
+            if s:
+                out.append(f'<c r="{letter}{r}"{s} t="n"/>')
+            continue
+        if cell._comment is not None or cell._hyperlink is not None:
+            return None
+        value = cell._value
+        if value is None and not s:
+            continue
+        kind = cell.data_type
+        if kind == "s" and type(value) is str and value:
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            out.append(
+                f'<c r="{letter}{r}"{s} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+            )
+        elif kind == "s" and not value:
+            out.append(f'<c r="{letter}{r}"{s} t="inlineStr"/>')
+        elif kind == "n" and not isinstance(value, (str, bool)):
+            if value is None:
+                number = ""
+            elif type(value) is int:
+                number = f"{value:.16g}"  # as safe_string writes it
+            elif type(value) is float:
+                number = f"{value:.16g}" if value - value == 0 else ""  # nan and inf: ""
             else:
-                return None
-        out.append("</row>")
-    text = "".join(out)
-    return None if _NOT_XML.search(text) else text.encode()
+                number = safe_string(value)
+            out.append(
+                f'<c r="{letter}{r}"{s} t="n"><v>{number}</v></c>'
+                if number
+                else f'<c r="{letter}{r}"{s} t="n"/>'
+            )
+        else:
+            return None
+    parts: list[str] = []
+    for r in sorted(rows.keys() | dims.keys()):
+        parts.append(f'<row r="{r}"{_row_attributes(dims.get(r))}>')
+        parts.extend(rows.get(r, ()))
+        parts.append("</row>")
+    text = "".join(parts)
+    if _NOT_XML.search(text):
+        return None
+    if not ordered:
+        return text.encode(), "A1:A1"
+    columns = {c for _r, c in cells}
+    top, bottom = ordered[0][0][0], ordered[-1][0][0]
+    dimension = f"{get_column_letter(min(columns))}{top}:{get_column_letter(max(columns))}{bottom}"
+    return text.encode(), dimension
 
 
 class _RowsWriter(WorksheetWriter):
     """openpyxl's sheet writer (everything around the cells: widths, merges, page set-up,
     footers, breaks, charts) with the rows of _sheet_data in its <sheetData>."""
 
-    def __init__(self, ws: Worksheet, rows: bytes) -> None:
+    def __init__(self, ws: Worksheet, rows: bytes, dimension: str) -> None:
         super().__init__(ws, out=io.BytesIO())
         self.rows_xml = rows
+        self.dimension = dimension
+
+    def write_dimensions(self) -> None:
+        # What openpyxl's calculate_dimension says, found while writing the rows.
+        self.xf.send(Element("dimension", ref=self.dimension))
 
     def write_rows(self) -> None:
         xf: Any = self.xf.send(True)
@@ -417,15 +480,16 @@ class _ExcelWriter(ExcelWriter):
     """openpyxl's workbook writer, with plain sheets' cells written by _sheet_data."""
 
     def write_worksheet(self, ws: Any) -> None:
-        rows = _sheet_data(ws)
-        if rows is None:
+        sheet_data = _sheet_data(ws)
+        if sheet_data is None:
             super().write_worksheet(ws)
             return
+        rows, dimension = sheet_data
         # As ExcelWriter.write_worksheet does (openpyxl 3.1), with _RowsWriter.
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer: Any = _RowsWriter(ws, rows)
+        writer: Any = _RowsWriter(ws, rows, dimension)
         writer.write()
         ws._rels = writer._rels
         cast(Any, self)._archive.writestr(ws.path[1:], writer.sheet_xml())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from history.recording import Source
 from tasks import selectors, services
@@ -23,11 +24,14 @@ from tasks.serializers import (
     InstructionInputSerializer,
     InstructionSerializer,
     KeyTaskSerializer,
+    KeyTaskSummarySerializer,
     ProgressInputSerializer,
     ProgressUpdateSerializer,
     SectionSerializer,
     TaskStateSerializer,
+    UnitRefSerializer,
     WorkPlanSerializer,
+    participant_ref,
 )
 from unionplan import clock, policies
 
@@ -63,7 +67,8 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
-    """Key tasks with leads, participants and indicators; filter by plan, section or lead."""
+    """Key tasks with leads, participants and indicators; filter by plan, section or lead. The
+    list gives each task's participant count and a link; the task itself lists them all."""
 
     serializer_class = KeyTaskSerializer
     policy_resource = "task"
@@ -82,7 +87,23 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[KeyTask]:
         tasks = policies.tasks_visible_to(self.request.user).order_by("plan__year", "number")
-        return selectors.task_queryset_for_display(tasks).distinct()
+        # A list gives a count and a link instead of every participant (up to 200 tasks a page).
+        with_participants = self.action != "list"
+        return (
+            selectors.task_queryset_for_display(tasks, with_participants=with_participants)
+            .annotate(participant_count=Count("participants", distinct=True))
+            .distinct()
+        )
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return KeyTaskSummarySerializer if self.action == "list" else KeyTaskSerializer
+
+    @extend_schema(responses=UnitRefSerializer(many=True), summary="参与单位（分页）")
+    @action(detail=True, methods=["get"])
+    def participants(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()  # with its participants in order, prefetched
+        page = self.paginate_queryset(list(task.participants.all()))
+        return self.get_paginated_response([participant_ref(p) for p in page or []])
 
     @extend_schema(
         methods=["GET"],
@@ -103,8 +124,10 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     def progress(self, request: SignedInRequest, pk: str | None = None) -> Response:
         task = self.get_object()
         if request.method == "GET":
-            full = selectors.task_queryset_with_progress(KeyTask.objects.filter(pk=task.pk)).get()
-            state = selectors.task_state(full, clock.today())
+            full = selectors.task_queryset_with_progress(
+                KeyTask.objects.filter(pk=task.pk), with_unit_sums=False
+            ).get()
+            state = selectors.task_state_cached(full, clock.today())
             return Response(TaskStateSerializer(state).data)
         serializer = ProgressInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +17,7 @@ from tasks.models import (
     ProgressUpdate,
     ReportingPeriod,
     Section,
+    TaskParticipant,
     WorkPlan,
 )
 from tasks.selectors import instruction_days_overdue
@@ -62,9 +64,17 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class KeyTaskSerializer(serializers.ModelSerializer):
+def participant_ref(participant: TaskParticipant) -> dict[str, object]:
+    return {"id": participant.unit_id, "name": participant.unit.name, "group": participant.group}
+
+
+class KeyTaskSummarySerializer(serializers.ModelSerializer):
+    """A task in a list: its participating units as a count and a link, never inline (a task of
+    "各街道总工会" has a row per unit, and a page holds up to 200 tasks)."""
+
     leads = serializers.SerializerMethodField()
-    participants = serializers.SerializerMethodField()
+    participant_count = serializers.IntegerField(read_only=True, help_text="参与单位数")
+    participants_url = serializers.SerializerMethodField(help_text="参与单位列表的地址")
     indicators = IndicatorSerializer(many=True, read_only=True)
 
     class Meta:
@@ -79,7 +89,8 @@ class KeyTaskSerializer(serializers.ModelSerializer):
             "due_date",
             "leads",
             "participants_text",
-            "participants",
+            "participant_count",
+            "participants_url",
             "indicators",
             "updated_at",
         ]
@@ -88,12 +99,21 @@ class KeyTaskSerializer(serializers.ModelSerializer):
     def get_leads(self, task: KeyTask) -> list[dict[str, object]]:
         return [{"id": lead.unit_id, "name": lead.unit.name} for lead in task.leads.all()]
 
+    def get_participants_url(self, task: KeyTask) -> str:
+        return reverse("task-participants", kwargs={"pk": task.pk})
+
+
+class KeyTaskSerializer(KeyTaskSummarySerializer):
+    """One task with its participating units in full."""
+
+    participants = serializers.SerializerMethodField()
+
+    class Meta(KeyTaskSummarySerializer.Meta):
+        fields = [*KeyTaskSummarySerializer.Meta.fields, "participants"]
+
     @extend_schema_field(UnitRefSerializer(many=True))
     def get_participants(self, task: KeyTask) -> list[dict[str, object]]:
-        return [
-            {"id": p.unit_id, "name": p.unit.name, "group": p.group}
-            for p in task.participants.all()
-        ]
+        return [participant_ref(p) for p in task.participants.all()]
 
 
 class EventSerializer(serializers.ModelSerializer):

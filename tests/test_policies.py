@@ -255,6 +255,7 @@ MATRIX: dict[str, Row] = {
         json=True,
     ),
     "task-timeline": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/timeline/", API_READ),
+    "task-participants": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/participants/", API_READ),
     "task-instructions": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/", API_READ),
     "task-instructions#post": Row(
         lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/",

@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (the others come from SecurityMiddleware).
     "unionplan.headers.SecurityHeadersMiddleware",
+    # Compresses what every middleware below has written (WhiteNoise, inserted before it,
+    # answers static files itself); Django pads each response against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,10 +12,13 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.pagebreak import Break
 
 from exports.formatters import (
+    BODY_FONT,
+    BORDER,
     CENTER,
     HEADER_FILL,
     HEADER_FONT,
     TITLE_FONT,
+    WRAP,
     _sheet,
     _sheet_data,
     fit_row_heights,
@@ -23,6 +26,7 @@ from exports.formatters import (
     new_workbook,
     put,
     put_row,
+    set_row_height,
     workbook_bytes,
 )
 
@@ -116,3 +120,63 @@ def test_the_fast_writer_writes_what_openpyxl_writes():
     assert cells["A14"][0] == "非字符与半个代理"
     assert ours["表一"]["heights"][30] == 40 and ours["表一"]["charts"] == 1
     assert ours["日期"]["cells"]["A1"][0] == dt.datetime(2024, 9, 30)
+
+
+def test_cells_merges_and_rows_are_what_openpyxl_itself_makes():
+    """put, merge_row and set_row_height skip openpyxl's constructors and checks; what they
+    make reads back as what openpyxl's own ws.cell, merge_cells and row_dimensions make."""
+    ours = new_workbook()
+    ws = ours.create_sheet("表")
+    put(ws, 1, 1, "文字", font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL)
+    put(ws, 1, 2, 3, alignment=CENTER, number_format="0.##")
+    put(ws, 1, 3, 2.5)
+    put(ws, 1, 4, True)
+    merge_row(ws, 2, 1, 4, "合并", font=TITLE_FONT, border=None)
+    set_row_height(ws, 1, 30)
+    set_row_height(ws, 2, 41.5)
+    set_row_height(ws, 2, 42)
+
+    theirs = new_workbook()
+    other = theirs.create_sheet("表")
+    other.cell(1, 1, "文字").font = HEADER_FONT
+    other["A1"].alignment, other["A1"].fill, other["A1"].border = CENTER, HEADER_FILL, BORDER
+    other.cell(1, 2, 3).alignment = CENTER
+    other["B1"].number_format, other["B1"].border, other["B1"].font = "0.##", BORDER, BODY_FONT
+    for column, value in ((3, 2.5), (4, True)):
+        cell = other.cell(1, column, value)
+        cell.font, cell.alignment, cell.border = BODY_FONT, WRAP, BORDER
+    other.merge_cells("A2:D2")
+    other["A2"] = "合并"
+    for column in range(1, 5):
+        other.cell(2, column).font = TITLE_FONT
+        other.cell(2, column).alignment = WRAP
+    other.row_dimensions[1].height = 30
+    other.row_dimensions[2].height = 42
+
+    saved = []
+    for wb in (ours, theirs):
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        saved.append(read_back(buffer.getvalue()))
+    assert saved[0] == saved[1]
+    assert saved[0]["表"]["cells"]["D1"][:2] == (True, "b")
+    assert ws.row_dimensions[2].__dict__ == other.row_dimensions[2].__dict__
+    (ours_range,) = ws.merged_cells.ranges
+    (their_range,) = other.merged_cells.ranges
+    assert ours_range == their_range and hash(ours_range) == hash(their_range)
+
+
+def test_restyling_one_cell_leaves_the_others_of_its_style():
+    wb = new_workbook()
+    ws = wb.create_sheet("表")
+    put_row(ws, 1, 1, ["甲", "乙"], alignment=CENTER)
+    ws["A1"].fill = HEADER_FILL  # as the unit workbook colours a state cell
+    assert ws["A1"].fill == HEADER_FILL and ws["B1"].fill != HEADER_FILL
+    assert ws["B1"].alignment == CENTER
+
+
+def test_the_fast_writer_gives_the_dimension_openpyxl_gives():
+    wb = sample_workbook()
+    for ws in (wb["表一"], wb.create_sheet("空")):
+        sheet_data = _sheet_data(ws)
+        assert sheet_data is not None and sheet_data[1] == ws.calculate_dimension()
