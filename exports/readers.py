@@ -62,17 +62,16 @@ def workbook_data(
     plan = period.plan
     cut_off = min(period.end_date, clock.today())
     # One aggregate of the units' approved contributions by unit, indicator and period gives
-    # the indicators' district totals (累计), their quarters, the units' columns and the ranking.
+    # the indicators' district totals (累计), their quarters and the units' columns; the ranking
+    # reads its own cached shares.
     approved = plan_cached(
         plan,
         "approved-by-unit-indicator-period",
         lambda: approved_contributions(by=("unit", "indicator", "period"), plan=plan),
     )
     by_indicator_period: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    by_unit_indicator: dict[tuple[int, ...], Decimal] = defaultdict(Decimal)
-    for (unit_id, indicator_id, period_id), total in approved.items():
+    for (_unit_id, indicator_id, period_id), total in approved.items():
         by_indicator_period[(indicator_id, period_id)] += total
-        by_unit_indicator[(unit_id, indicator_id)] += total
     by_indicator: dict[int, Decimal] = defaultdict(Decimal)
     for (indicator_id, _period_id), total in by_indicator_period.items():
         by_indicator[indicator_id] += total
@@ -167,7 +166,7 @@ def workbook_data(
     ]
     ranking: dict[int, tuple[int | None, bool, float | None]] = {
         r.unit.pk: (r.rank, r.tied, r.score)
-        for r in unit_ranking(plan, grid, approved=by_unit_indicator)
+        for r in unit_ranking(plan, grid)  # contribution shares cached per write
     }
     _unit_rows(data, period, grid, ranking, loaded, approved)
     return data

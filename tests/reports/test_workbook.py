@@ -284,10 +284,10 @@ def test_reading_the_workbook_takes_the_same_queries_for_a_bigger_plan(db):
     counts = []
     for data in (small, large):
         plan = data.plans[0]
-        with CaptureQueriesContext(connection) as ctx:
-            read = workbook_data(
-                period=plan.periods.get(number=1), tasks=KeyTask.objects.filter(plan=plan)
-            )
-        counts.append(len(ctx.captured_queries))
+        period = plan.periods.get(number=1)
+        for _ in ("cold", "warm"):  # the plan's aggregates computed, then read from the cache
+            with CaptureQueriesContext(connection) as ctx:
+                read = workbook_data(period=period, tasks=KeyTask.objects.filter(plan=plan))
+            counts.append(len(ctx.captured_queries))
         assert read.tasks and read.units
-    assert counts[0] == counts[1] <= 12, counts
+    assert counts[0] == counts[2] <= 13 and counts[1] == counts[3] <= 10, counts
