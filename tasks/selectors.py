@@ -393,11 +393,8 @@ def task_states(
     figures = {
         plan.pk: standing.plan_figures(plan, today, plan_figures_compute) for plan in plans.values()
     }
-    if any(
-        task.pk not in figures[task.plan_id]
-        or any(i.pk not in figures[task.plan_id][task.pk].indicators for i in task.indicators.all())
-        for task in loaded
-    ):  # written between reading the tasks and the figures: read both afresh
+    if not all(_figures_cover(task, figures[task.plan_id].get(task.pk)) for task in loaded):
+        # written between reading the tasks and the figures: read both afresh
         figures = {plan.pk: plan_figures_compute(plan, today) for plan in plans.values()}
     latest: dict[int, ProgressUpdate] = {}
     if with_latest:
@@ -408,25 +405,8 @@ def task_states(
     states = []
     for task in loaded:
         figure = figures[task.plan_id][task.pk]
-        states.append(
-            TaskState(
-                task=task,
-                latest=latest.get(figure.latest_id) if figure.latest_id else None,
-                percent=figure.percent,
-                expected=figure.expected,
-                colour=figure.colour,
-                indicators=[
-                    IndicatorState(
-                        indicator=ind,
-                        actual=(f := figure.indicators[ind.pk]).actual,
-                        done_on=f.done_on,
-                        met=f.met,
-                        pending=f.pending,
-                    )
-                    for ind in task.indicators.all()
-                ],
-            )
-        )
+        update = latest.get(figure.latest_id) if figure.latest_id is not None else None
+        states.append(_state_from_figures(task, figure, update))
     return states
 
 
@@ -435,13 +415,24 @@ def task_state_cached(task: KeyTask, today: dt.date) -> TaskState:
     task_queryset_with_progress(with_unit_sums=False): the figures come from its plan's cache
     (tasks.standing), so its page does not aggregate the units' contributions again."""
     figures = standing.plan_figures(task.plan, today, plan_figures_compute).get(task.pk)
-    indicators = list(task.indicators.all())
-    if figures is None or any(i.pk not in figures.indicators for i in indicators):
+    if figures is None or not _figures_cover(task, figures):
         figures = plan_figures_compute(task.plan, today)[task.pk]  # written meanwhile
-    updates = list(task.updates.all())
+    latest = next((u for u in task.updates.all() if u.pk == figures.latest_id), None)
+    return _state_from_figures(task, figures, latest)
+
+
+def _figures_cover(task: KeyTask, figures: standing.TaskFigures | None) -> bool:
+    """Whether cached figures hold the task and each of its (prefetched) indicators."""
+    return figures is not None and all(i.pk in figures.indicators for i in task.indicators.all())
+
+
+def _state_from_figures(
+    task: KeyTask, figures: standing.TaskFigures, latest: ProgressUpdate | None
+) -> TaskState:
+    """A TaskState of a task (its indicators prefetched) from its plan's cached figures."""
     return TaskState(
         task=task,
-        latest=next((u for u in updates if u.pk == figures.latest_id), None),
+        latest=latest,
         percent=figures.percent,
         expected=figures.expected,
         colour=figures.colour,
@@ -453,7 +444,7 @@ def task_state_cached(task: KeyTask, today: dt.date) -> TaskState:
                 met=f.met,
                 pending=f.pending,
             )
-            for ind in indicators
+            for ind in task.indicators.all()
         ],
     )
 

@@ -66,25 +66,23 @@ def _bench_tables() -> list[str]:
 def analyze() -> float:
     """ANALYZE the data set's tables (inside the transaction: PostgreSQL counts the transaction's
     own new rows); seconds taken, 0 on other databases."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in _bench_tables())
-        )
-    return time.perf_counter() - start
+    return _maintain("ANALYZE")
 
 
 def vacuum() -> float:
     """VACUUM ANALYZE the data set's tables after the rollback; skipped (0) inside a transaction,
     where PostgreSQL refuses VACUUM (the test suite's), and on other databases."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    return 0.0 if connection.in_atomic_block else _maintain("VACUUM ANALYZE")
+
+
+def _maintain(statement: str) -> float:
+    """Run ``statement`` on the data set's tables (PostgreSQL only); seconds taken."""
+    if connection.vendor != "postgresql":
         return 0.0
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "VACUUM ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in _bench_tables())
+            f"{statement} " + ", ".join(connection.ops.quote_name(t) for t in _bench_tables())
         )
     return time.perf_counter() - start
 
