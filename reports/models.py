@@ -274,6 +274,8 @@ class JobKind(models.TextChoices):
     QUARTERLY = "quarterly", "季度推进情况表"
     TASK_LIST = "task_list", "重点工作清单"
     UNIT = "unit", "单位季度报表"
+    YEAR_SUMMARY = "year_summary", "年度工作总结初稿"
+    BRIEFING = "briefing", "季度通报"
 
 
 class ReportJob(models.Model):

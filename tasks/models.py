@@ -21,6 +21,11 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
+class PeriodKind(models.TextChoices):
+    QUARTER = "quarter", "季度"
+    MONTH = "month", "月度"
+
+
 class WorkPlan(models.Model):
     """The year's work plan (工作要点): one per year."""
 
@@ -32,6 +37,13 @@ class WorkPlan(models.Model):
         "状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     source_text = models.TextField("导入原文", blank=True)
+    rhythm = models.CharField(
+        "填报节奏",
+        max_length=10,
+        choices=PeriodKind.choices,
+        default=PeriodKind.QUARTER,
+        help_text="按季度或按月填报；个别重点工作可另设",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # Replaced by every write that can change a figure of the plan: the key of its cached
@@ -99,6 +111,7 @@ class KeyTask(AuditedModel):
         "participants_text",
         "due_date",
         "node_targets",
+        "rhythm",
     )
 
     plan = models.ForeignKey(
@@ -117,6 +130,13 @@ class KeyTask(AuditedModel):
         default=list,
         blank=True,
         help_text="四个季度末应达到的进度（%），如 [10, 60, 80, 100]；留空则按时间进度",
+    )
+    rhythm = models.CharField(
+        "填报节奏",
+        max_length=10,
+        choices=PeriodKind.choices,
+        blank=True,
+        help_text="留空则随工作要点的填报节奏",
     )
     lead_units = models.ManyToManyField(
         Unit, verbose_name="牵头部室", through="TaskLead", related_name="led_tasks"
@@ -195,6 +215,16 @@ class IndicatorKind(models.TextChoices):
     COUNT = "count", "数量型"
     RATE = "rate", "比率型"
     MILESTONE = "milestone", "节点型"
+    CADENCE = "cadence", "频次型"
+
+
+class Cadence(models.TextChoices):
+    """How often a cadence indicator (频次) must happen: each slot of the year is an obligation."""
+
+    MONTH = "month", "每月"
+    BIMONTH = "bimonth", "每两月"
+    QUARTER = "quarter", "每季度"
+    YEAR = "year", "每年"
 
 
 class Comparator(models.TextChoices):
@@ -227,6 +257,7 @@ class Indicator(AuditedModel):
         "comparator",
         "target",
         "per_unit_target",
+        "cadence",
     )
 
     task = models.ForeignKey(
@@ -250,6 +281,13 @@ class Indicator(AuditedModel):
         blank=True,
         help_text="原文按“各街道”布置时每个单位的目标",
     )
+    cadence = models.CharField(
+        "频次",
+        max_length=10,
+        choices=Cadence.choices,
+        blank=True,
+        help_text="频次型指标：每月、每两月、每季度或每年须开展的次数（目标值）",
+    )
     source_text = models.CharField("原文", max_length=300, blank=True)
 
     class Meta:
@@ -271,6 +309,10 @@ class Indicator(AuditedModel):
             models.CheckConstraint(
                 condition=~Q(kind__in=["count", "rate"]) | Q(target__isnull=False),
                 name="indicator_count_rate_have_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="cadence") | ~Q(cadence=""),
+                name="indicator_cadence_has_frequency",
             ),
             models.UniqueConstraint(fields=["task", "name"], name="indicator_name_unique_in_task"),
         ]
@@ -316,9 +358,93 @@ class IndicatorAllocation(models.Model):
         return f"{self.indicator} · {self.unit}: {self.target}"
 
 
-class PeriodKind(models.TextChoices):
-    QUARTER = "quarter", "季度"
-    MONTH = "month", "月度"
+class CadenceOccurrence(AuditedModel):
+    """One occurrence of a cadence indicator (频次): done in slot N of the year, on a date.
+
+    Slots follow the indicator's cadence (month 1–12, bimonth 1–6, quarter 1–4, year 1), whatever
+    the plan's reporting rhythm; a slot whose end has passed without an occurrence is missed."""
+
+    audit_fields = ("slot", "done_on", "note")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="频次指标", on_delete=models.CASCADE, related_name="occurrences"
+    )
+    slot = models.PositiveSmallIntegerField("期次")
+    done_on = models.DateField("开展日期")
+    note = models.TextField("开展情况", blank=True)
+    evidence = models.FileField(
+        "佐证材料", upload_to="private/cadence/", max_length=200, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        "departments.User", verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "频次开展记录"
+        verbose_name_plural = "频次开展记录"
+        ordering = ["indicator", "slot", "done_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot__gte=1) & Q(slot__lte=12), name="occurrence_slot_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} 第{self.slot}期（{self.done_on}）"
+
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.indicator.task_id}
+
+
+class RuleKind(models.TextChoices):
+    MIN = "min", "不低于"
+    MAX = "max", "不高于"
+    NOT_ABOVE = "not_above", "不高于另一指标"
+    NOT_BELOW = "not_below", "不低于另一指标"
+
+
+class IndicatorRule(AuditedModel):
+    """A check on the figures of an indicator, defined by administrators: a warning, not a refusal.
+
+    Reporters see it before submitting and reviewers beside the figure. Rates between 0 and 100 and
+    unit contributions not above their allocation are built in and need no rule."""
+
+    audit_fields = ("kind", "bound", "other", "note")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="量化指标", on_delete=models.CASCADE, related_name="rules"
+    )
+    kind = models.CharField("规则", max_length=12, choices=RuleKind.choices)
+    bound = models.DecimalField("界限值", max_digits=12, decimal_places=2, null=True, blank=True)
+    other = models.ForeignKey(
+        Indicator,
+        verbose_name="比较指标",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField("提示语", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "指标校验规则"
+        verbose_name_plural = "指标校验规则"
+        ordering = ["indicator", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind__in=["min", "max"]) & Q(bound__isnull=False))
+                | (Q(kind__in=["not_above", "not_below"]) & Q(other__isnull=False)),
+                name="rule_has_bound_or_other",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}：{self.get_kind_display()}"
+
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"task_id": self.indicator.task_id}
 
 
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
