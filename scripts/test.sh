@@ -45,5 +45,6 @@ echo "==> import contracts (pyproject.toml [tool.importlinter])"
 .venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 echo "==> makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run
-echo "==> pytest"
-exec .venv/bin/python -m pytest "$@"
+echo "==> pytest (${TEST_WORKERS:-2} processes; TEST_WORKERS=0 runs in one)"
+# One test file stays in one process (--dist loadfile): a file's tests share their fixtures' order.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -198,7 +198,8 @@ def start_worker(name: str, **extra_env: str) -> subprocess.Popen:
         **extra_env,
     }
     (ROOT / "var").mkdir(exist_ok=True)
-    log_path = ROOT / "var" / f"celery-worker-{name}.log"
+    suffix = os.environ.get("PYTEST_XDIST_WORKER", "")
+    log_path = ROOT / "var" / f"celery-worker-{name}{'-' + suffix if suffix else ''}.log"
     process = subprocess.Popen(
         [
             sys.executable,
