@@ -164,7 +164,16 @@ def _demo_world(django_db_setup, django_db_blocker):  # noqa: ANN001
 
 
 @pytest.fixture
-def world(_demo_world, db) -> World:  # noqa: ANN001
+def _demo_data(_demo_world, django_db_blocker):  # noqa: ANN001
+    """seed_demo's data again where a transactional test of this process has emptied the tables
+    since (they end by flushing them): one query when it is there."""
+    with django_db_blocker.unblock():
+        if not WorkPlan.objects.filter(year=2024).exists():
+            demo_seed()
+
+
+@pytest.fixture
+def world(_demo_data, db) -> World:  # noqa: ANN001
     """The demo data of seed_demo, rolled back after each test."""
     plan = WorkPlan.objects.get(year=2024)
     return World(plan=plan, task=plan.tasks.get(number=10))
@@ -266,3 +275,31 @@ def demo_server(live_server, transactional_db):  # noqa: ANN001
 
     demo_seed()
     return live_server
+
+
+# --- order: the longest modules first -------------------------------------------------------
+
+# Under the test command's two processes each module goes whole to one process, in collection
+# order. The two schemathesis halves (several minutes each) start first, one per process, so that
+# neither is left running alone at the end; then the modules whose tests all run inside a
+# rolled-back transaction; the modules with transactional tests (live server, real workers), which
+# empty the tables when they end, come last, so seed_demo's data is seldom made twice (the world
+# fixture makes it again when it has to).
+LONGEST_FIRST = ("tests/test_schemathesis.py", "tests/test_schemathesis_staff.py")
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    flushing = {module(i) for i in items if TRANSACTIONAL & set(getattr(i, "fixturenames", ()))}
+
+    def rank(item: pytest.Item) -> int:
+        path = module(item)
+        if path in LONGEST_FIRST:
+            return LONGEST_FIRST.index(path)
+        return len(LONGEST_FIRST) + (path in flushing)
+
+    items.sort(key=rank)  # stable: tests keep their order within each rank
