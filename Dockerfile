@@ -11,8 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # tzdata: IANA zone data for zoneinfo (Asia/Shanghai). Slim images may lack it
 # (the Debian 13 based python:*-slim tags do), so install it explicitly.
+# Pango and the Noto CJK fonts: WeasyPrint lays out the quarterly briefing (季度通报) with them
+# and embeds the fonts in the PDF; the year-end summary (.docx) names them too.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tzdata \
+    && apt-get install -y --no-install-recommends tzdata libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -26,6 +26,7 @@ from tasks.models import (
     WorkPlan,
 )
 from tasks.selectors import instructions_open_for, period_current, plan_current
+from tasks.services.periods import rhythm_q
 from unionplan import policies
 
 # How many rows a section lists before it says "and N more" and links to the full list.
@@ -204,7 +205,8 @@ def _stale_tasks(tasks: QuerySet[KeyTask], period: ReportingPeriod) -> list[KeyT
     # A task finished in an earlier period needs no new update; the latest update says so.
     latest = ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-period__end_date", "-pk")
     return list(
-        tasks.exclude(updates__period=period)
+        tasks.filter(rhythm_q(period.kind))  # the tasks updated by this kind of period
+        .exclude(updates__period=period)
         .annotate(
             last_status=Subquery(latest.values("status")[:1]),
             last_percent=Subquery(latest.values("percent")[:1]),

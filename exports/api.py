@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from departments.models import Unit
 from exports import services
+from exports.registry import builder_for
 from reports.models import JobKind, ReportJob
 from tasks.models import ReportingPeriod
 from unionplan import policies
@@ -58,7 +59,11 @@ class ReportJobSerializer(serializers.ModelSerializer):
 
 class ReportJobInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=JobKind.choices, default=JobKind.QUARTERLY)
-    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+    period = serializers.PrimaryKeyRelatedField(
+        queryset=ReportingPeriod.objects.all(),
+        help_text="填报周期；年度工作总结初稿（kind=year_summary）取该周期所在年度，"
+        "仅管理员、领导和办公室工作人员可申请",
+    )
     department = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.filter(kind="department"), required=False, allow_null=True
     )
@@ -74,8 +79,9 @@ class ReportJobInputSerializer(serializers.Serializer):
 
 
 class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Document jobs (quarterly workbook, task list, a unit's workbook): request one (202), poll
-    it, download it. A reporter sees and requests only their own unit's workbooks."""
+    """Document jobs (quarterly workbook, task list, a unit's workbook, the quarterly briefing
+    PDF): request one (202), poll it, download it. A reporter sees and requests only their own
+    unit's workbooks."""
 
     serializer_class = ReportJobSerializer
     policy_resource = "job"
@@ -108,4 +114,9 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         job = self.get_object()
         if job.status != "done":
             raise exceptions.NotFound("该任务尚未完成，暂无文件。")
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.file_name,
+            content_type=builder_for(job.kind).content_type,
+        )

@@ -12,6 +12,7 @@ from django import db
 from django.conf import settings
 
 from exports.services import (
+    briefings_for_closed_periods,
     report_job_fail,
     report_job_run,
     report_jobs_expire,
@@ -91,6 +92,12 @@ def sweep_export_jobs() -> int:
 def request_closed_period_workbooks() -> int:
     """Daily: request the quarter's workbook once its period has closed."""
     return report_jobs_for_closed_periods(today=clock.today())
+
+
+@shared_task(name="exports.jobs.request_closed_period_briefings")
+def request_closed_period_briefings() -> int:
+    """Daily: request the quarter's briefing (季度通报) once its due date has passed."""
+    return briefings_for_closed_periods(today=clock.today())
 
 
 @shared_task(name="exports.jobs.expire_export_files")

@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dashboard.selectors import department_figures, unit_ranking
+from departments.models import KIND_DISPLAY_ORDER
 from reports.models import ReportJob
 from reports.selectors import SubmissionGrid, approved_contributions, submission_grid
-from tasks.models import IndicatorKind, KeyTask, ReportingPeriod
+from tasks.models import IndicatorKind, KeyTask, PeriodKind, ReportingPeriod
 from tasks.selectors import (
     task_list_filters_parse,
     task_list_scope,
@@ -24,6 +25,7 @@ from tasks.selectors import (
     task_queryset_with_progress,
     task_state,
 )
+from tasks.services.periods import periods_within
 from tasks.standing import plan_cached
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock
@@ -86,8 +88,16 @@ def workbook_data(
         for ind in task.indicators.all():
             ind.units_approved = by_indicator.get(ind.pk)  # type: ignore[attr-defined]
     states = [task_state(task, cut_off) for task in loaded]
-    grid = submission_grid(plan, max(cut_off, period.due_date + dt.timedelta(days=1)))
-    periods = [p for p in grid.periods if p.kind == period.kind]  # ordered by number
+    as_of = max(cut_off, period.due_date + dt.timedelta(days=1))
+    grid = submission_grid(plan, as_of, kind=PeriodKind.QUARTER)
+    # A plan reporting monthly (or with monthly tasks): its months sum into the quarters.
+    month_grid = (
+        submission_grid(plan, as_of, kind=PeriodKind.MONTH)
+        if PeriodKind.MONTH in grid.kinds
+        else None
+    )
+    months = month_grid.periods if month_grid is not None else []
+    periods = grid.periods  # the quarters, by date
     data = WorkbookData(
         title=f"{plan.title.split('年')[0]}年重点工作{period.name}推进情况表",
         scope=scope,
@@ -101,7 +111,16 @@ def workbook_data(
     for state in states:
         task = state.task
         counts[state.colour] += 1
+        monthly = (task.rhythm or plan.rhythm) == PeriodKind.MONTH
         this = next((u for u in task.updates.all() if u.period_id == period.pk), None)
+        progress = this.progress if this else "本季度未填报"
+        if monthly:
+            # The quarter of a monthly task: its months' texts, the latest month's problems.
+            in_quarter = {p.pk: p for p in periods_within(months, period)}
+            month_updates = [u for u in task.updates.all() if u.period_id in in_quarter]
+            if month_updates:  # else the quarter's own update, from before it turned monthly
+                this = month_updates[-1]
+                progress = "\n".join(f"{u.period.name}：{u.progress}" for u in month_updates)
         data.tasks.append(
             {
                 "section": f"{task.section.numeral}、{task.section.title}",
@@ -110,7 +129,7 @@ def workbook_data(
                 "leads": "、".join(lead.unit.name for lead in task.leads.all()),
                 "participants": task.participants_text,
                 "targets": "；".join(f"{i.name} {i.target_display}" for i in task.indicators.all()),
-                "progress": this.progress if this else "本季度未填报",
+                "progress": progress,
                 "cumulative": "；".join(
                     [f"完成 {state.percent}%"]
                     + [f"{s.indicator.name} {s.actual_display}" for s in state.indicators]
@@ -132,15 +151,39 @@ def workbook_data(
             ind = s.indicator
             if ind.kind == IndicatorKind.MILESTONE:
                 continue
+            if (summary := s.cadence_summary) is not None:
+                # 频次: the slots done that end in each quarter, "已开展 x/y 期" as the total
+                data.indicators.append(
+                    {
+                        "task": f"{task.number}. {task.title}",
+                        "name": ind.name,
+                        "target": ind.target_display,
+                        "quarters": [
+                            float(
+                                sum(
+                                    1
+                                    for slot in s.slots
+                                    if slot.status == "done"
+                                    and p.start_date <= slot.end <= p.end_date
+                                )
+                            )
+                            if p.start_date <= cut_off
+                            else None  # a quarter not begun: blank, as the counts leave it
+                            for p in periods
+                        ],
+                        "cumulative": summary.display,
+                        "percent": summary.done / summary.total if summary.total else 0,
+                    }
+                )
+                continue
             per_quarter = []
             for p in periods:
-                own = own_by_period.get(ind.pk, {}).get(p.pk)
-                units = (
-                    by_indicator_period.get((ind.pk, p.pk))
-                    if ind.kind == IndicatorKind.COUNT
-                    else None
+                value = _quarter_value(
+                    ind,
+                    [p, *periods_within(months, p)],  # a task's months, if it had any
+                    own_by_period.get(ind.pk, {}),
+                    by_indicator_period,
                 )
-                value = None if own is None and units is None else (own or 0) + (units or 0)
                 per_quarter.append(float(value) if value is not None else None)
             data.indicators.append(
                 {
@@ -166,10 +209,33 @@ def workbook_data(
     ]
     ranking: dict[int, tuple[int | None, bool, float | None]] = {
         r.unit.pk: (r.rank, r.tied, r.score)
-        for r in unit_ranking(plan, grid)  # contribution shares cached per write
+        # contribution shares cached per write; a plan reporting only monthly ranks by months
+        for r in unit_ranking(plan, grid if grid.units or month_grid is None else month_grid)
     }
-    _unit_rows(data, period, grid, ranking, loaded, approved)
+    _unit_rows(data, period, grid, ranking, loaded, approved, month_grid)
     return data
+
+
+def _quarter_value(
+    ind: Any,
+    parts: list[ReportingPeriod],
+    own: dict[int, Decimal],
+    units: dict[tuple[int, int], Decimal],
+) -> Decimal | None:
+    """An indicator's figure for a quarter from its periods (the quarter, or its months, by
+    date): a count adds the lead department's and the units' figures of every part; a rate takes
+    the latest part's value."""
+    values: list[Decimal] = []
+    for p in parts:
+        mine = own.get(p.pk)
+        theirs = units.get((ind.pk, p.pk)) if ind.kind == IndicatorKind.COUNT else None
+        if mine is not None or theirs is not None:
+            values.append((mine or Decimal(0)) + (theirs or Decimal(0)))
+    if not values:
+        return None
+    if ind.kind == IndicatorKind.COUNT:
+        return sum(values, Decimal(0))
+    return values[-1]
 
 
 UNIT_KIND_SHORT = {"street": "街道", "industry": "行业", "community": "社区"}
@@ -194,6 +260,7 @@ def _unit_rows(
     ranking: dict[int, tuple[int | None, bool, float | None]],
     tasks: list[KeyTask],
     approved: dict[tuple[int, ...], Decimal],
+    month_grid: SubmissionGrid | None = None,
 ) -> None:
     count_indicators = [
         (ind.pk, task.number, ind.name, task.section.numeral, task.section.title)
@@ -204,18 +271,36 @@ def _unit_rows(
     data.unit_indicators = [f"{n}. {name}" for _, n, name, _, _ in count_indicators]
     data.unit_indicator_sections = [f"{num}、{title}" for *_, num, title in count_indicators]
     today = data.submissions_as_of = clock.today()
-    period_id = period.pk
-    for unit in grid.units:
+    # The quarter and its months: a unit's figures of a monthly task are its months' sum.
+    months = periods_within(month_grid.periods, period) if month_grid is not None else []
+    parts = [period.pk, *(m.pk for m in months)]
+    units = list(grid.units)
+    if month_grid is not None and months:
+        # Units reporting only monthly tasks: their quarter is told by its last month.
+        quarterly = {u.pk for u in units}
+        units += [u for u in month_grid.units if u.pk not in quarterly]
+        order: dict[str, int] = {kind: i for i, kind in enumerate(KIND_DISPLAY_ORDER)}
+        units.sort(key=lambda u: (order.get(u.kind, 99), u.sort_order, u.name))
+    for unit in units:
         unit_id = unit.pk
-        cell = grid.cells[(unit_id, period_id)]
+        due, prefix = period.due_date, ""
+        if (unit_id, period.pk) in grid.cells:
+            cell = grid.cells[(unit_id, period.pk)]
+        else:
+            assert month_grid is not None
+            cell = month_grid.cells[(unit_id, months[-1].pk)]
+            due, prefix = months[-1].due_date, f"{months[-1].name}："
         report = cell["report"]
         rank, tied, score = ranking.get(unit_id, (None, False, None))
-        values = [approved.get((unit_id, i, period_id)) for i, *_ in count_indicators]
+        values = [
+            _sum_or_none(approved.get((unit_id, i, p)) for p in parts) for i, *_ in count_indicators
+        ]
+        lateness = _lateness(report, due, today)
         data.units.append(
             {
                 "name": unit.name,
                 "kind": UNIT_KIND_SHORT.get(unit.kind, unit.get_kind_display()),
-                "lateness": _lateness(report, period.due_date, today),
+                "lateness": f"{prefix}{lateness}" if lateness else "",
                 "state": cell["label"],
                 "submitted_at": timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if report and report.submitted_at
@@ -226,6 +311,11 @@ def _unit_rows(
                 "score": score,
             }
         )
+
+
+def _sum_or_none(values: Any) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 @dataclass

@@ -10,11 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from exports.briefing import briefing_read, build_briefing_pdf
 from exports.formatters import build_quarterly_workbook, build_task_list_workbook
 from exports.readers import quarterly_read, task_list_read
 from exports.unit_readers import unit_read
 from exports.unit_workbook import build_unit_workbook
+from exports.year_summary import build_year_summary_docx, year_summary_read
 from reports.models import JobKind, ReportJob
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,11 @@ class Builder:
     format: Callable[[Any], bytes]
     extension: str = "xlsx"
 
+    @property
+    def content_type(self) -> str:
+        """The MIME type its downloads are sent with (by the file's extension)."""
+        return CONTENT_TYPES.get(self.extension, "application/octet-stream")
+
     def build(self, job: ReportJob) -> bytes:
         return self.format(self.read(job))
 
@@ -34,6 +47,10 @@ BUILDERS: dict[str, Builder] = {
     JobKind.QUARTERLY: Builder(JobKind.QUARTERLY, quarterly_read, build_quarterly_workbook),
     JobKind.TASK_LIST: Builder(JobKind.TASK_LIST, task_list_read, build_task_list_workbook),
     JobKind.UNIT: Builder(JobKind.UNIT, unit_read, build_unit_workbook),
+    JobKind.BRIEFING: Builder(JobKind.BRIEFING, briefing_read, build_briefing_pdf, extension="pdf"),
+    JobKind.YEAR_SUMMARY: Builder(
+        JobKind.YEAR_SUMMARY, year_summary_read, build_year_summary_docx, extension="docx"
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from departments.models import Unit, User
 from exports.registry import builder_for
+from exports.year_summary import year_summary_period
 from history.recording import Source
 from history.services import action_record
 from notifications.services import notify
@@ -30,6 +31,8 @@ from tasks.models import PlanStatus, ReportingPeriod
 from unionplan import policies
 
 logger = logging.getLogger(__name__)
+
+YEAR_SUMMARY_REFUSED = "年度工作总结初稿仅对管理员、领导和办公室工作人员开放。"
 
 
 def export_job_request(
@@ -44,6 +47,15 @@ def export_job_request(
     """Ask for a document; the job is queued once the request's transaction commits."""
     if kind not in JobKind.values:
         raise ValidationError({"kind": "没有这种导出类型。"})
+    if kind == JobKind.QUARTERLY and period.kind != "quarter":
+        raise ValidationError(
+            {"period": "季度推进情况表按季度生成，请选择季度（月度数据计入所在季度）。"}
+        )
+    if kind == JobKind.BRIEFING and period.kind != "quarter":
+        raise ValidationError({"period": "季度通报按季度生成，请选择季度。"})
+    if kind == JobKind.YEAR_SUMMARY:
+        # A year's summary is filed under its plan's last quarter, whichever period was given.
+        period = year_summary_period(period.plan) or period
     if kind == JobKind.UNIT:
         _check_unit(unit)
     elif unit is not None:
@@ -51,7 +63,8 @@ def export_job_request(
     job = ReportJob(
         kind=kind,
         period=period,
-        department=department if kind != JobKind.UNIT else None,
+        # A unit's workbook has no department; the briefing is always the whole plan's.
+        department=department if kind not in (JobKind.UNIT, JobKind.BRIEFING) else None,
         unit=unit,
         requested_by=user,
         params=params or {},
@@ -67,7 +80,7 @@ def export_job_request(
         actor=user,
         source=Source.WEB if user is not None else Source.SYSTEM,
         verb="生成报表",
-        summary=job.file_name.removesuffix(".xlsx"),
+        summary=job.file_name.rsplit(".", 1)[0],
         plan=period.plan,
     )
     transaction.on_commit(functools.partial(export_job_enqueue, job.pk))
@@ -86,6 +99,8 @@ def _check_unit(unit: Unit | None) -> None:
 
 
 def _refusal(user: User, kind: str, unit: Unit | None) -> str:
+    if kind == JobKind.YEAR_SUMMARY:
+        return YEAR_SUMMARY_REFUSED
     if kind == JobKind.UNIT and policies.is_reporter_of(user, {policies.unit_id_of(user)}):
         own = policies.unit_of(user).name
         other = unit.name if unit is not None else "其他单位"
@@ -204,7 +219,7 @@ def report_jobs_sweep(*, stale_after: dt.timedelta) -> int:
 def report_jobs_for_closed_periods(*, today: dt.date) -> int:
     """Request the quarter's workbook once a period's due date has passed (or it is locked)."""
     periods = (
-        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE)
+        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE, kind="quarter")
         .filter(Q(due_date__lt=today) | Q(is_locked=True))
         .exclude(
             jobs__kind=JobKind.QUARTERLY,
@@ -217,6 +232,31 @@ def report_jobs_for_closed_periods(*, today: dt.date) -> int:
         report_job_request(period=period, user=None)
         count += 1
     return count
+
+
+def briefing_request_closed(*, period: ReportingPeriod) -> ReportJob | None:
+    """Request a period's briefing (季度通报) on behalf of the system, once: None when the
+    system has already requested it (whatever became of that job)."""
+    with transaction.atomic():
+        # The period's row serialises two runs of the daily job: the second finds the first's.
+        ReportingPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        if ReportJob.objects.filter(
+            period=period, kind=JobKind.BRIEFING, requested_by__isnull=True
+        ).exists():
+            return None
+        return export_job_request(kind=JobKind.BRIEFING, period=period, user=None)
+
+
+def briefings_for_closed_periods(*, today: dt.date) -> int:
+    """Request each quarter's briefing once its due date has passed (or it is locked)."""
+    requested = ReportJob.objects.filter(kind=JobKind.BRIEFING, requested_by__isnull=True)
+    periods = (
+        ReportingPeriod.objects.filter(plan__status=PlanStatus.ACTIVE, kind="quarter")
+        .filter(Q(due_date__lt=today) | Q(is_locked=True))
+        .exclude(pk__in=requested.values("period_id"))
+        .select_related("plan")
+    )
+    return sum(briefing_request_closed(period=period) is not None for period in periods)
 
 
 def report_jobs_expire(*, now: dt.datetime | None = None) -> int:

@@ -17,13 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from departments.models import REPORTING_KINDS, Unit
 from exports import lists, services
-from reports.models import JobKind, ReportJob
+from exports.briefing import briefing_offer
+from exports.registry import builder_for
+from exports.year_summary import year_summary_blocks, year_summary_period, year_summary_read
+from reports.models import JobKind, JobStatus, ReportJob
 from reports.selectors import (
     review_entries,
     review_filter_options,
     review_filters_parse,
     submission_grid,
 )
+from tasks.models import ReportingPeriod
 from tasks.selectors import (
     INSTRUCTION_STATE_FILTERS,
     instruction_filters_parse,
@@ -35,7 +39,7 @@ from tasks.selectors import (
     task_list_filters_parse,
 )
 from unionplan import clock, policies
-from unionplan.params import parse_id
+from unionplan.params import parse_id, parse_int
 
 if TYPE_CHECKING:
     from departments.http import SignedInHttpRequest
@@ -68,7 +72,8 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied(REFUSED)
     plan = plan_current(policies.plans_visible_to(request.user))
-    periods = list(plan.periods.order_by("kind", "number")) if plan else []
+    # Quarters first (the workbook's), then months when the plan has them.
+    periods = list(plan.periods.order_by("-kind", "start_date")) if plan else []
     errors: list[str] = []
     is_reporter = policies.is_reporter_of(request.user, {policies.unit_id_of(request.user)})
     if request.method == "POST":
@@ -89,8 +94,10 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
                 params["lead"] = department.pk
         if period is None and kind == JobKind.TASK_LIST and plan is not None:
             period = period_current(plan, clock.today())
+        if kind == JobKind.YEAR_SUMMARY:
+            period = _year_summary_period_posted(request)
         if period is None:
-            errors.append("请选择填报周期。")
+            errors.append("请选择年度。" if kind == JobKind.YEAR_SUMMARY else "请选择填报周期。")
         else:
             try:
                 services.export_job_request(
@@ -106,7 +113,9 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "已提交生成任务，完成后可在下方下载。")
                 return redirect("exports:job_list")
-    current = period_current(plan, clock.today()) if plan else None
+    current = period_current(plan, clock.today(), kind="quarter") if plan else None
+    can_summary = policies.can(request.user, "year_summary.request")
+    jobs = list(_jobs_for(request.user)[:50])
     context = {
         "plan": plan,
         "periods": periods,
@@ -115,11 +124,65 @@ def job_list(request: SignedInHttpRequest) -> HttpResponse:
         "reporting_units": Unit.objects.filter(kind__in=REPORTING_KINDS, is_active=True),
         "posted": request.POST if request.method == "POST" else {},
         "is_reporter": is_reporter,
-        "jobs": list(_jobs_for(request.user)[:50]),
+        "jobs": jobs,
         "errors": errors,
         "nav_active": "reports" if is_reporter else "jobs",
+        # 年度工作总结初稿: its card, for those who may request it, the current year chosen.
+        "can_year_summary": can_summary,
+        "summary_years": list(
+            policies.plans_visible_to(request.user).order_by("-year").values_list("year", flat=True)
+        )
+        if can_summary
+        else [],
+        "summary_year": plan.year if plan else None,
+        # the newest draft of the year among the jobs listed below (no query of its own)
+        "summary_ready": next(
+            (
+                j
+                for j in jobs
+                if j.kind == JobKind.YEAR_SUMMARY
+                and j.status == JobStatus.DONE
+                and plan is not None
+                and j.period.plan_id == plan.pk
+            ),
+            None,
+        ),
+        # 季度通报: its card, the latest quarter past its due date chosen, ready to download.
+        "can_briefing": policies.can(request.user, "briefing.request"),
+        "briefing": briefing_offer(plan=plan, jobs=_jobs_for(request.user), today=clock.today())
+        if policies.can(request.user, "briefing.request")
+        else None,
     }
     return render(request, "exports/job_list.html", context, status=400 if errors else 200)
+
+
+def _year_summary_period_posted(request: SignedInHttpRequest) -> ReportingPeriod | None:
+    """The period a year summary request is filed under: the posted year's last quarter."""
+    if not policies.can(request.user, "year_summary.request"):
+        raise PermissionDenied(services.YEAR_SUMMARY_REFUSED)
+    year = parse_int(request.POST.get("year"), 1900, 9999)
+    plan = policies.plans_visible_to(request.user).filter(year=year).first() if year else None
+    return year_summary_period(plan) if plan is not None else None
+
+
+@login_required
+@require_GET
+def year_summary_preview(request: SignedInHttpRequest, year: int) -> HttpResponse:
+    """年度工作总结初稿 as a page: the same text as the Word document, before downloading it."""
+    if not policies.can(request.user, "year_summary.request"):
+        raise PermissionDenied(services.YEAR_SUMMARY_REFUSED)
+    plan = policies.access_plan_by_year(request.user, year)
+    period = year_summary_period(plan)
+    if period is None:
+        raise Http404("该年度还没有填报周期。")
+    data = year_summary_read(ReportJob(period=period, kind=JobKind.YEAR_SUMMARY))
+    context = {
+        "summary": data,
+        "blocks": year_summary_blocks(data),
+        "year": plan.year,
+        "nav_active": "jobs",
+    }
+    return render(request, "exports/year_summary_preview.html", context)
 
 
 @login_required
@@ -139,7 +202,12 @@ def job_download(request: SignedInHttpRequest, pk: int) -> FileResponse:
     if not policies.can(request.user, "job.view"):
         raise PermissionDenied(REFUSED)
     job = get_object_or_404(_jobs_for(request.user), pk=pk, status="done")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=builder_for(job.kind).content_type,
+    )
 
 
 @login_required
@@ -178,7 +246,7 @@ def grid_export(request: SignedInHttpRequest) -> HttpResponse:
     plan = plan_for_year_param(request.user, request.GET.get("year"))
     if plan is None:
         raise Http404("还没有工作要点。")
-    grid = submission_grid(plan, clock.today())
+    grid = submission_grid(plan, clock.today(), kind=request.GET.get("kind") or None)
     return _xlsx(lists.grid_sheet(grid, year=plan.year))
 
 

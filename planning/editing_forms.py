@@ -10,9 +10,19 @@ from django.core.exceptions import ValidationError
 
 from departments.models import KIND_DISPLAY_ORDER, Unit, UnitKind
 from planning.services.editing import IndicatorInput, PlanInput, TaskInput
-from tasks.models import Comparator, IndicatorKind, KeyTask, MeasureUnit, Section, WorkPlan
+from tasks.models import (
+    Cadence,
+    Comparator,
+    IndicatorKind,
+    KeyTask,
+    MeasureUnit,
+    Section,
+    WorkPlan,
+)
 
 QUARTER_LABELS = ("一季度", "二季度", "三季度", "四季度")
+PLAN_RHYTHMS = [("quarter", "按季度"), ("month", "按月")]
+TASK_RHYTHMS = [("", "随计划"), *PLAN_RHYTHMS]
 # Kinds of unit that can take part in a task, in the order the plan names them.
 PARTICIPANT_KINDS = [k for k in KIND_DISPLAY_ORDER if k != UnitKind.DISTRICT]
 
@@ -59,6 +69,13 @@ class PlanForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="每行一段。",
     )
+    # Blank (a form without it) keeps the plan's rhythm; set through plan_rhythm_set.
+    rhythm = forms.ChoiceField(
+        label="填报节奏",
+        choices=PLAN_RHYTHMS,
+        required=False,
+        help_text="按月时每月设一个填报期（次月5日截止），季度数据为各月之和或最新值。",
+    )
 
     @classmethod
     def initial_for(cls, plan: WorkPlan) -> dict[str, Any]:
@@ -66,6 +83,7 @@ class PlanForm(ServiceErrorsMixin, forms.Form):
             "title": plan.title,
             "framework": plan.framework,
             "paragraphs": "\n".join(plan.paragraphs or []),
+            "rhythm": plan.rhythm,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -116,6 +134,13 @@ class TaskForm(ServiceErrorsMixin, forms.Form):
     # Where the services' "leads" and "node_targets" errors are shown.
     leads = forms.CharField(label="牵头部室", required=False, widget=forms.HiddenInput)
     node_targets = forms.CharField(label="季度节点目标", required=False, widget=forms.HiddenInput)
+    # Set through task_rhythm_set; blank follows the plan.
+    rhythm = forms.ChoiceField(
+        label="填报节奏",
+        choices=TASK_RHYTHMS,
+        required=False,
+        help_text="按月的工作由牵头部室和参与单位每月填报。",
+    )
 
     def __init__(self, *args: Any, plan: WorkPlan, lead_slots: int = 3, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,6 +179,7 @@ class TaskForm(ServiceErrorsMixin, forms.Form):
             "due_date": task.due_date,
             "participants_text": task.participants_text,
             "participants": [p.unit_id for p in task.participants.all()],
+            "rhythm": task.rhythm,
         }
         for i, lead in enumerate(task.leads.all(), 1):
             initial[f"lead_{i}"] = lead.unit_id
@@ -229,6 +255,12 @@ class IndicatorForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=IndicatorKind.choices)
     measure_unit = forms.ChoiceField(label="计量单位", choices=MeasureUnit.choices, required=False)
     comparator = forms.ChoiceField(label="比较方式", choices=Comparator.choices)
+    cadence = forms.ChoiceField(
+        label="频次",
+        choices=[("", "（非频次型）"), *Cadence.choices],
+        required=False,
+        help_text="频次型指标：每期须开展的次数填在目标值中，如“每季度开展1次”为每季度、1。",
+    )
     target = forms.DecimalField(
         label="目标值", required=False, min_value=0, max_digits=12, decimal_places=2
     )
@@ -267,6 +299,7 @@ class IndicatorForm(ServiceErrorsMixin, forms.Form):
             "comparator": indicator.comparator,
             "target": _plain(indicator.target),
             "per_unit_target": _plain(indicator.per_unit_target),
+            "cadence": indicator.cadence,
         }
         for allocation in indicator.allocations.all():
             initial[f"allocation_{allocation.unit_id}"] = _plain(allocation.target)
@@ -284,6 +317,7 @@ class IndicatorForm(ServiceErrorsMixin, forms.Form):
             comparator=data["comparator"],
             target=data["target"],
             per_unit_target=data["per_unit_target"],
+            cadence=data["cadence"],
         )
 
     def allocations(self) -> dict[int, Decimal | None]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from planning.views import editing, hub, imports, years
+from planning.views import editing, hub, imports, rules, years
 
 app_name = "planning"
 
@@ -35,4 +35,9 @@ urlpatterns = [
         editing.indicator_delete,
         name="indicator_delete",
     ),
+    # 指标校验规则 (planning.views.rules)
+    path("plans/<int:year>/rules/", rules.rule_list, name="rule_list"),
+    path("plans/edit/indicators/<int:pk>/rules/new/", rules.rule_create, name="rule_create"),
+    path("plans/edit/rules/<int:pk>/", rules.rule_edit, name="rule_edit"),
+    path("plans/edit/rules/<int:pk>/delete/", rules.rule_delete, name="rule_delete"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
@@ -46,7 +46,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             policies.periods_visible_to(self.request.user)
             .select_related("plan")
-            .order_by("plan__year", "kind", "number")
+            .order_by("plan__year", "start_date", "kind")
         )
 
 
@@ -65,7 +65,9 @@ class UnitReportViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 Prefetch("entries", queryset=ReportEntry.objects.only("state", "report"))
             )
-            .order_by("period__plan__year", "period__number", "unit__sort_order")
+            .order_by(
+                "period__plan__year", "period__start_date", "period__kind", "unit__sort_order"
+            )
         )
 
     @extend_schema(request=ReportOpenSerializer, responses={200: UnitReportSerializer})
@@ -134,9 +136,19 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             policies.entries_visible_to(self.request.user)
             .select_related("report__unit", "report__period__plan", "task__plan")
-            .prefetch_related("task__leads", "contributions", "attachments")
+            .prefetch_related("task__leads", "task__indicators", "contributions", "attachments")
             .order_by("report_id", "task__number")
         )
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        """Entries come out with the warnings on their figures, read once for the page."""
+        if args and self.request.method == "GET":
+            entries = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "figure_warnings": selectors.entry_figure_warnings(entries),
+            }
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(
         request=EntryInputSerializer,
@@ -155,7 +167,9 @@ class ReportEntryViewSet(viewsets.ReadOnlyModelViewSet):
             expected_version=serializer.validated_data["version"],
             source=Source.API,
         )
-        return Response(ReportEntrySerializer(saved).data)
+        loaded = selectors.report_with_entries(saved.report_id).entries.all()
+        context = {"figure_warnings": selectors.entry_figure_warnings(loaded)}
+        return Response(ReportEntrySerializer(saved, context=context).data)
 
     def _review(self, request: SignedInRequest, *, approve: bool) -> Response:
         entry = self.get_object()

@@ -349,4 +349,8 @@ class ReportJob(models.Model):
             return f"{self.period.plan.year}年重点工作清单{scope}.xlsx"
         if self.kind == JobKind.UNIT and self.unit is not None:
             return f"{self.period.plan.year}年{self.period.name}{self.unit.name}报表.xlsx"
+        if self.kind == JobKind.YEAR_SUMMARY:
+            return f"{self.period.plan.year}年工作总结初稿.docx"
+        if self.kind == JobKind.BRIEFING:
+            return f"{self.period.plan.year}年{self.period.name}重点工作推进情况通报.pdf"
         return f"{self.period.plan.year}年{self.period.name}推进情况表{scope}.xlsx"

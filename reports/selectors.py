@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from departments.models import Role, Unit, User
 from reports.models import (
@@ -23,8 +24,17 @@ from reports.models import (
     ReportingPeriod,
     UnitReport,
 )
+from tasks import checks
 from tasks import selectors as tasks_selectors
-from tasks.models import Indicator, IndicatorAllocation, IndicatorKind, KeyTask, WorkPlan
+from tasks.models import (
+    Indicator,
+    IndicatorAllocation,
+    IndicatorKind,
+    KeyTask,
+    PeriodKind,
+    WorkPlan,
+)
+from tasks.services.periods import periods_of_kind
 from tasks.standing import plan_cache_get, plan_cache_set, plan_cached
 from unionplan.params import parse_id
 
@@ -222,6 +232,8 @@ class SubmissionGrid:
     rates: dict[int, dict[str, float | None]]
     today: dt.date
     plan: WorkPlan | None = None  # as read with the grid (its figures' stamp is current)
+    kind: str = "quarter"  # the kind of period its columns are: quarter or month
+    kinds: list[str] = field(default_factory=list)  # the kinds the plan has periods of
 
     def rows(self) -> list[tuple[Unit, list[dict[str, Any]]]]:
         return [(u, [self.cells[(u.pk, p.pk)] for p in self.periods]) for u in self.units]
@@ -275,15 +287,22 @@ def reminders_last(plan: WorkPlan) -> dict[tuple[int, int], Mapping[str, Any]]:
     return {(r["unit_id"], r["period_id"]): r for r in rows}
 
 
-def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
-    """The grid for a plan in four queries, however many units and periods."""
+def submission_grid(plan: WorkPlan, today: dt.date, kind: str | None = None) -> SubmissionGrid:
+    """The grid for a plan in four queries, however many units and periods.
+
+    Its columns are the periods of one kind (``kind``, else the plan's rhythm: months for a plan
+    reporting monthly), its rows the units reporting tasks of that rhythm."""
     from reports.services import expected_units
 
-    units = list(expected_units(plan))
-    periods = list(plan.periods.select_related("plan").order_by("kind", "number"))
+    every = list(plan.periods.select_related("plan"))
+    kinds = [k for k in PeriodKind.values if any(p.kind == k for p in every)]
+    if kind not in kinds:
+        kind = plan.rhythm if plan.rhythm in kinds else (kinds[0] if kinds else PeriodKind.QUARTER)
+    periods = periods_of_kind(every, kind)
+    units = list(expected_units(plan, kind=kind))
     # The plan as it stands now: the caller's copy may predate a write of this request, and
     # with it its figures' stamp (tasks/standing.py).
-    plan = periods[0].plan if periods else plan
+    plan = every[0].plan if every else plan
     # Each report carries its entries' counts (read by pages and the ranking): aggregated with
     # the reports once per write of the plan, then read from the cache.
     counts = plan_cache_get(plan, "report-entry-counts")
@@ -351,7 +370,14 @@ def submission_grid(plan: WorkPlan, today: dt.date) -> SubmissionGrid:
             "on_time": round(100 * on_time / len(units), 1) if units and due else None,
         }
     return SubmissionGrid(
-        units=units, periods=periods, cells=cells, rates=rates, today=today, plan=plan
+        units=units,
+        periods=periods,
+        cells=cells,
+        rates=rates,
+        today=today,
+        plan=plan,
+        kind=kind,
+        kinds=kinds,
     )
 
 
@@ -386,7 +412,10 @@ def reports_due_for_unit(*, plan: WorkPlan, unit: Unit, today: dt.date) -> list[
     submitted (while the period takes submissions), or with entries returned. Three queries."""
     from reports.models import PeriodReopening
 
-    periods = list(plan.periods.filter(opens_on__lte=today).order_by("kind", "start_date"))
+    periods = sorted(
+        plan.periods.filter(opens_on__lte=today, kind__in=unit_rhythms(plan, unit)),
+        key=lambda p: (p.end_date, -p.start_date.toordinal()),
+    )
     reports = {
         r.period_id: r
         for r in UnitReport.objects.filter(unit=unit, period__in=periods).annotate(
@@ -414,13 +443,31 @@ def reports_due_for_unit(*, plan: WorkPlan, unit: Unit, today: dt.date) -> list[
     return due
 
 
+def unit_rhythms(plan: WorkPlan, unit: Unit) -> QuerySet[Any, Any]:
+    """The kinds of period (month, quarter) the unit reports the plan's tasks in, as a subquery:
+    each task's own rhythm, else the plan's."""
+    return (
+        KeyTask.objects.filter(plan=plan, participants__unit=unit)
+        .annotate(kind=Coalesce(NullIf("rhythm", Value("")), "plan__rhythm"))
+        .values("kind")
+    )
+
+
+def unit_periods(plan: WorkPlan, unit: Unit) -> list[ReportingPeriod]:
+    """The periods the unit reports the plan in (its tasks' months and/or quarters), by date."""
+    periods = plan.periods.filter(kind__in=unit_rhythms(plan, unit))
+    return sorted(periods, key=lambda p: (p.end_date, -p.start_date.toordinal()))
+
+
 def report_period_to_open(*, plan: WorkPlan, unit: Unit, today: dt.date) -> ReportingPeriod | None:
     """The period 季度填报 opens first: the oldest one overdue, returned, or open and not yet
     submitted; else the current period."""
     due = reports_due_for_unit(plan=plan, unit=unit, today=today)
     if due:
         return due[0].period
-    current = tasks_selectors.period_current(plan, today)
+    kinds = {row["kind"] for row in unit_rhythms(plan, unit)}
+    kind = plan.rhythm if plan.rhythm in kinds or not kinds else sorted(kinds)[0]
+    current = tasks_selectors.period_current(plan, today, kind=kind)
     if current is None:
         return None
     earlier = plan.periods.filter(
@@ -537,7 +584,7 @@ def review_entries(user: Any, filters: ReviewFilters) -> QuerySet[ReportEntry]:
     if filters.late:
         entries = entries.filter(report__is_late=True)
     return (
-        entries.select_related("report__unit", "report__period", "task", "reviewed_by")
+        entries.select_related("report__unit", "report__period__plan", "task", "reviewed_by")
         .prefetch_related(*_review_prefetches())
         .order_by("report__submitted_at", "report_id", "task__number")
     )
@@ -564,7 +611,7 @@ def review_filter_options(user: Any) -> ReviewFilterOptions:
     tasks = KeyTask.objects.filter(pk__in=mine.values("task_id"))
     return ReviewFilterOptions(
         units=list(units.order_by(kind_order(), "sort_order", "name")),
-        periods=list(periods.select_related("plan").order_by("-plan__year", "kind", "number")),
+        periods=list(periods.select_related("plan").order_by("-plan__year", "start_date", "kind")),
         tasks=list(tasks.order_by("number")),
     )
 
@@ -574,7 +621,7 @@ def review_report_entries(user: Any, report: UnitReport) -> list[ReportEntry]:
     return list(
         reviewable_entries(user)
         .filter(report=report)
-        .select_related("task", "reviewed_by", "report__unit", "report__period")
+        .select_related("task", "reviewed_by", "report__unit", "report__period__plan")
         .prefetch_related(*_review_prefetches())
         .order_by("task__number")
     )
@@ -623,3 +670,59 @@ def indicators_annotate_unit_sums(
             filter=approved & Q(contributions__entry__report__period=period),
         )
     return indicators.annotate(**sums)
+
+
+def entry_figure_warnings(entries: Iterable[ReportEntry]) -> dict[int, dict[int, list[str]]]:
+    """The warnings (tasks.checks) on entries' figures, by entry id then indicator id.
+
+    A unit's scope: the figures in hand are the given entries' contributions of the same report;
+    a count's running total adds the unit's approved contributions of its other reports. Entries
+    need ``report.period.plan`` loaded and their task's indicators and contributions prefetched;
+    the rules, allocations and sums come from the plan's cache (no query once it is warm)."""
+    entries = [e for e in entries if not e.not_applicable]
+    figures: dict[int, dict[int, Decimal | None]] = {}
+    approved_in_hand: dict[int, dict[int, Decimal]] = {}
+    for entry in entries:
+        hand = figures.setdefault(entry.report_id, {})
+        approved = approved_in_hand.setdefault(entry.report_id, {})
+        for c in entry.contributions.all():
+            hand[c.indicator_id] = c.value
+            if entry.state == EntryState.APPROVED:
+                approved[c.indicator_id] = c.value
+    result: dict[int, dict[int, list[str]]] = {}
+    by_report: dict[int, dict[int, list[str]]] = {}
+    for entry in entries:
+        report, report_id = entry.report, entry.report_id
+        if report_id not in by_report:
+            plan = report.period.plan
+            hand = figures[report_id]
+            checks_of_plan = checks.plan_checks(plan)
+            rules = checks_of_plan.rules_for(hand)
+            indicators = checks.check_indicators(
+                (i for e in entries if e.report_id == report_id for i in e.task.indicators.all()),
+                rules,
+            )
+            sums = approved_by_unit_indicator(plan) if hand else {}
+            unit_id = report.unit_id
+            known = {
+                pk: total - approved_in_hand[report_id].get(pk, Decimal(0))
+                for pk, ind in indicators.items()
+                if ind.kind == IndicatorKind.COUNT
+                and (total := sums.get((unit_id, pk))) is not None
+            }
+            context = checks.CheckContext(
+                indicators=indicators,
+                rules=checks.rules_by_indicator(rules),
+                known=known,
+                allocations={
+                    pk: checks_of_plan.allocations[(unit_id, pk)]
+                    for pk in indicators
+                    if (unit_id, pk) in checks_of_plan.allocations
+                },
+            )
+            by_report[report_id] = checks.warnings_by_indicator(
+                checks.figure_warnings(hand, context)
+            )
+        mine = {i.pk for i in entry.task.indicators.all()}
+        result[entry.pk] = {k: v for k, v in by_report[report_id].items() if k in mine}
+    return result

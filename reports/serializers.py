@@ -1,6 +1,7 @@
 """Output serializers of reporting periods."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import Attachment, Contribution, ReportEntry, ReportingPeriod, UnitReport
@@ -52,9 +53,17 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("attachment-download", kwargs={"pk": attachment.pk})
 
 
+class FigureWarningSerializer(serializers.Serializer):
+    """A figure to verify (tasks.checks): beside which indicator, and what to check."""
+
+    indicator = serializers.IntegerField()
+    message = serializers.CharField()
+
+
 class ReportEntrySerializer(serializers.ModelSerializer):
     contributions = ContributionSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportEntry
@@ -74,7 +83,14 @@ class ReportEntrySerializer(serializers.ModelSerializer):
             "version",
             "contributions",
             "attachments",
+            "warnings",
         ]
+
+    @extend_schema_field(FigureWarningSerializer(many=True))
+    def get_warnings(self, entry: ReportEntry) -> list[dict[str, object]]:
+        # Read for the whole page by the view (reports.api), into the context.
+        found = self.context.get("figure_warnings", {}).get(entry.pk, {})
+        return [{"indicator": pk, "message": m} for pk, ms in found.items() for m in ms]
 
 
 class UnitReportSerializer(serializers.ModelSerializer):

@@ -32,6 +32,7 @@ from reports.models import (
 )
 from tasks.locking import ConflictError, lock_for_update
 from tasks.models import IndicatorKind, KeyTask, PlanStatus, TaskLead, WorkPlan
+from tasks.services.periods import rhythm_q
 from unionplan import clock, policies
 from unionplan.fields import REVIEW_REASON_MAX, text_lengths_check
 
@@ -67,7 +68,10 @@ def report_open(*, unit: Unit, period: ReportingPeriod, user: User) -> UnitRepor
         if report is None:
             report = _report_create_or_get(unit=unit, period=period)
         have = set(report.entries.values_list("task_id", flat=True))
-        tasks = KeyTask.objects.filter(plan_id=period.plan_id, participants__unit=unit)
+        # A month's report holds the tasks reported monthly, a quarter's the quarterly ones.
+        tasks = KeyTask.objects.filter(
+            rhythm_q(period.kind), plan_id=period.plan_id, participants__unit=unit
+        )
         for task in tasks.exclude(pk__in=have).order_by("number").distinct():
             _entry_create_unless_exists(report=report, task=task)
     return report
@@ -120,7 +124,7 @@ def entry_save(
     for indicator_id, value in data.contributions.items():
         ind = indicators.get(indicator_id)
         key = f"contribution_{indicator_id}"
-        if ind is None or ind.kind == IndicatorKind.MILESTONE:
+        if ind is None or ind.kind in (IndicatorKind.MILESTONE, IndicatorKind.CADENCE):
             errors[key] = "该指标不接受单位填报。"
         elif value is not None and value < 0:
             errors[key] = f"“{ind.name}”的贡献值不能为负数。"
@@ -392,15 +396,18 @@ def _unsubmitted_units(period: ReportingPeriod) -> list[Unit]:
     submitted = UnitReport.objects.filter(period=period, submitted_at__isnull=False).values(
         "unit_id"
     )
-    return list(expected_units(period.plan).exclude(pk__in=submitted))
+    return list(expected_units(period.plan, kind=period.kind).exclude(pk__in=submitted))
 
 
-def expected_units(plan: WorkPlan) -> QuerySet[Unit]:
-    """The units expected to report on a plan: reporting units taking part in any of its tasks."""
+def expected_units(plan: WorkPlan, kind: str | None = None) -> QuerySet[Unit]:
+    """The units expected to report on a plan: reporting units taking part in any of its tasks
+    (with ``kind``, in its tasks reported by that kind of period: month or quarter)."""
+    # One filter() call: the plan and the rhythm are of the same participation's task.
+    same_task = Q(task_participations__task__plan=plan)
+    if kind is not None:
+        same_task &= rhythm_q(kind, "task_participations__task__")
     return (
-        Unit.objects.filter(
-            kind__in=REPORTING_KINDS, is_active=True, task_participations__task__plan=plan
-        )
+        Unit.objects.filter(same_task, kind__in=REPORTING_KINDS, is_active=True)
         .distinct()
         .order_by(kind_order(), "sort_order", "name")
     )

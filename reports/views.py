@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from departments.models import REPORTING_KINDS, Unit
 from reports import selectors, services
 from reports.forms import EntryForm, ReviewForm
-from reports.models import JobKind, ReportingPeriod, ReportJob
+from reports.models import JobKind, ReportEntry, ReportingPeriod, ReportJob
 from reports.selectors import report_status, report_with_entries
 from tasks.selectors import plan_current, plan_for_year_param, timeline_entries
 from tasks.services import ConflictError
@@ -45,7 +45,7 @@ def workspace(request: SignedInHttpRequest) -> HttpResponse:
         return render(request, "tasks/plan_empty.html")
     today = clock.today()
     period_id = request.GET.get("period", "")
-    periods = list(plan.periods.order_by("kind", "number"))
+    periods = selectors.unit_periods(plan, policies.unit_of(user))
     period = next((p for p in periods if str(p.pk) == period_id), None)
     if period is None:
         period = selectors.report_period_to_open(
@@ -84,8 +84,11 @@ def _report_page(
     forms = forms or {}
     can_edit = is_own and services.period_is_open_for(report.period, report.unit, today)
     previous = selectors.previous_narratives(report) if can_edit else {}
+    warnings = selectors.entry_figure_warnings(entries)
     for view in views:
         entry = view.entry
+        for item in view.indicators:
+            item["warnings"] = warnings.get(entry.pk, {}).get(item["indicator"].pk, [])
         view.editable = can_edit and entry.is_editable  # type: ignore[attr-defined]
         if view.editable and entry.pk not in forms:  # type: ignore[attr-defined]
             forms[entry.pk] = EntryForm(entry=entry, initial=EntryForm.initial_for(entry))
@@ -111,7 +114,7 @@ def _report_page(
     context: dict[str, Any] = {
         "report": report,
         "period": report.period,
-        "periods": periods or list(report.period.plan.periods.order_by("kind", "number")),
+        "periods": periods or selectors.unit_periods(report.period.plan, report.unit),
         "entry_views": views,
         "status_key": status_key,
         "status_label": status_label,
@@ -194,6 +197,7 @@ def entry_save(request: SignedInHttpRequest, pk: int) -> HttpResponse:
                         "version": saved.version,
                         "saved_at": f"{local:%H:%M}",
                         "answered": services.entry_missing(saved) is None,
+                        "warnings": _entry_warnings(saved, form),
                     }
                 )
             messages.success(request, f"第 {entry.task.number} 项已暂存。")
@@ -211,6 +215,16 @@ def entry_save(request: SignedInHttpRequest, pk: int) -> HttpResponse:
         )
         return JsonResponse({"ok": False, "errors": errors, "message": message}, status=400)
     return _report_page(request, entry.report_id, forms={entry.pk: form}, status=400)
+
+
+def _entry_warnings(entry: ReportEntry, form: EntryForm) -> list[dict[str, Any]]:
+    """The saved entry's figure warnings, checked with the rest of its report in hand."""
+    data = form.to_input()
+    if data.not_applicable or not any(v is not None for v in data.contributions.values()):
+        return []  # no figure of its own: nothing to show beside it (and no query)
+    report = report_with_entries(entry.report_id)
+    found = selectors.entry_figure_warnings(report.entries.all()).get(entry.pk, {})
+    return [{"indicator": pk, "message": m} for pk, messages in found.items() for m in messages]
 
 
 @login_required
@@ -297,7 +311,19 @@ def report_check(request: SignedInHttpRequest, pk: int) -> JsonResponse:
         problems.insert(0, {"entry": None, "message": f"{report.period.name}已锁定，不能提交。"})
     elif not editable:
         problems.append({"entry": None, "message": "没有需要提交的条目：已提交的条目正在审核。"})
-    return JsonResponse({"can_submit": not problems, "count": editable, "missing": problems})
+    # Figures to verify do not stop the submission: the confirmation lists them.
+    loaded = report_with_entries(report.pk).entries.all()
+    found = selectors.entry_figure_warnings(loaded)
+    warnings = [
+        {"entry": e.pk, "task_number": e.task.number, "message": m}
+        for e in loaded
+        if e.is_editable
+        for messages in found.get(e.pk, {}).values()
+        for m in messages
+    ]
+    return JsonResponse(
+        {"can_submit": not problems, "count": editable, "missing": problems, "warnings": warnings}
+    )
 
 
 @login_required
@@ -332,7 +358,7 @@ def review_list(request: SignedInHttpRequest) -> HttpResponse:
     page = Paginator(entries, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "entries": list(page.object_list),
+        "entries": _with_warnings(list(page.object_list)),
         "filters": filters,
         "options": selectors.review_filter_options(request.user),
         "states": selectors.REVIEW_STATES,
@@ -341,6 +367,16 @@ def review_list(request: SignedInHttpRequest) -> HttpResponse:
         "nav_active": "reviews",
     }
     return render(request, "reports/review_list.html", context)
+
+
+def _with_warnings(entries: list[ReportEntry]) -> list[ReportEntry]:
+    """Mark each contribution with the warnings on its figure (``warnings``, read by the
+    template beside the figure)."""
+    found = selectors.entry_figure_warnings(entries)
+    for entry in entries:
+        for c in entry.contributions.all():
+            c.warnings = found.get(entry.pk, {}).get(c.indicator_id, [])  # type: ignore[attr-defined]
+    return entries
 
 
 def _review_next(request: SignedInHttpRequest) -> str:
@@ -393,7 +429,7 @@ def review_report(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     if not policies.can(request.user, "review.list"):
         raise PermissionDenied("只有部室工作人员可以审核单位报表。")
     report = policies.access_report_by_id(request.user, pk)
-    entries = selectors.review_report_entries(request.user, report)
+    entries = _with_warnings(selectors.review_report_entries(request.user, report))
     context = {
         "report": report,
         "period": report.period,
@@ -444,7 +480,7 @@ def grid(request: SignedInHttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "tasks/plan_empty.html")
     today = clock.today()
-    grid = selectors.submission_grid(plan, today)
+    grid = selectors.submission_grid(plan, today, kind=request.GET.get("kind") or None)
     context = {
         "plan": plan,
         "grid": grid,

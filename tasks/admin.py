@@ -7,6 +7,7 @@ from history.services import action_record
 from tasks.models import (
     Indicator,
     IndicatorAllocation,
+    IndicatorRule,
     Instruction,
     KeyTask,
     PlanStatus,
@@ -109,13 +110,23 @@ class IndicatorAllocationInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class IndicatorRuleInline(admin.TabularInline):
+    """指标校验规则; the product's own page (计划管理 → 校验规则) checks them more fully."""
+
+    model = IndicatorRule
+    fk_name = "indicator"
+    extra = 0
+    autocomplete_fields = ["other"]
+    fields = ["kind", "bound", "other", "note"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(RecordedAdmin):
     list_display = ["name", "task", "kind", "comparator", "target", "measure_unit"]
     list_filter = ["kind", "task__plan"]
     search_fields = ["name", "task__title"]
     list_select_related = ["task"]
-    inlines = [IndicatorAllocationInline]
+    inlines = [IndicatorAllocationInline, IndicatorRuleInline]
 
 
 @admin.register(Section)

@@ -8,13 +8,22 @@ from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from history.recording import Source
 from tasks import selectors, services
-from tasks.models import Indicator, Instruction, KeyTask, ProgressUpdate, Section, WorkPlan
+from tasks.models import (
+    CadenceOccurrence,
+    Indicator,
+    Instruction,
+    KeyTask,
+    ProgressUpdate,
+    Section,
+    WorkPlan,
+)
 from tasks.serializers import (
     AnswerInputSerializer,
     CloseInputSerializer,
@@ -25,6 +34,8 @@ from tasks.serializers import (
     InstructionSerializer,
     KeyTaskSerializer,
     KeyTaskSummarySerializer,
+    OccurrenceInputSerializer,
+    OccurrenceSerializer,
     ProgressInputSerializer,
     ProgressUpdateSerializer,
     SectionSerializer,
@@ -33,6 +44,7 @@ from tasks.serializers import (
     WorkPlanSerializer,
     participant_ref,
 )
+from tasks.services import cadence as cadence_services
 from unionplan import clock, policies
 
 if TYPE_CHECKING:
@@ -73,7 +85,11 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = KeyTaskSerializer
     policy_resource = "task"
     # Reaching the task is enough here; the services then decide who may write (403 otherwise).
-    policy_actions = {"progress": "task.view", "instructions": "task.view"}
+    policy_actions = {
+        "progress": "task.view",
+        "instructions": "task.view",
+        "occurrences": "task.view",
+    }
     conflict_serializer_class = ProgressUpdateSerializer  # a stale progress update: 409 with it
     filterset_fields = {
         "plan": ["exact"],
@@ -170,6 +186,35 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
             source=Source.API,
         )
         return Response(InstructionSerializer(instruction).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["POST"], request=OccurrenceInputSerializer, responses={201: OccurrenceSerializer}
+    )
+    @extend_schema(methods=["GET"], responses=OccurrenceSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def occurrences(self, request: SignedInRequest, pk: str | None = None) -> Response:
+        """The occurrences of the task's cadence indicators (频次); POST records one (the lead
+        department's staff and administrators; evidence files through the task page)."""
+        task = self.get_object()
+        rows = CadenceOccurrence.objects.filter(indicator__task=task)
+        if request.method == "GET":
+            return Response(
+                OccurrenceSerializer(rows.order_by("indicator", "done_on"), many=True).data
+            )
+        serializer = OccurrenceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        indicator = task.indicators.filter(pk=serializer.validated_data["indicator"]).first()
+        if indicator is None:
+            raise ValidationError({"indicator": "该指标不属于本项工作。"})
+        indicator.task = task  # the policy reads the task's plan and leads
+        occurrence = cadence_services.cadence_occurrence_record(
+            indicator=indicator,
+            user=request.user,
+            done_on=serializer.validated_data["done_on"],
+            note=serializer.validated_data["note"],
+            source=Source.API,
+        )
+        return Response(OccurrenceSerializer(occurrence).data, status=status.HTTP_201_CREATED)
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -290,5 +335,5 @@ class ProgressUpdateViewSet(
             ProgressUpdate.objects.filter(task__in=policies.tasks_visible_to(self.request.user))
             .select_related("task__plan", "period")
             .prefetch_related("actuals")
-            .order_by("task__number", "period__number")
+            .order_by("task__number", "period__end_date", "-period__start_date")
         )

@@ -18,8 +18,11 @@ class TasksConfig(AppConfig):
         figures_watch(models.KeyTask, lambda task: Q(pk=task.plan_id))
         figures_watch(models.Indicator, lambda ind: Q(tasks=ind.task_id))
         figures_watch(models.IndicatorAllocation, lambda a: Q(tasks__indicators=a.indicator_id))
+        # Check rules are cached with the plan's figures (tasks.checks.plan_checks).
+        figures_watch(models.IndicatorRule, lambda r: Q(tasks__indicators=r.indicator_id))
         figures_watch(models.ReportingPeriod, lambda period: Q(pk=period.plan_id))
         figures_watch(models.ProgressUpdate, lambda update: Q(tasks=update.task_id))
         figures_watch(
             models.IndicatorActual, lambda actual: Q(tasks__indicators=actual.indicator_id)
         )
+        figures_watch(models.CadenceOccurrence, lambda row: Q(tasks__indicators=row.indicator_id))

@@ -15,7 +15,7 @@ from tasks.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from tasks.services import ActualInput, ProgressInput
+from tasks.services import ActualInput, ProgressInput, task_rhythm
 from unionplan.fields import LongTextField
 
 
@@ -58,8 +58,12 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.task = task
         period_field = cast(forms.ModelChoiceField, self.fields["period"])
-        period_field.queryset = task.plan.periods.order_by("kind", "number")
-        self.indicators = list(task.indicators.all())
+        # The periods of the task's rhythm: its months when it reports monthly.
+        period_field.queryset = task.plan.periods.filter(kind=task_rhythm(task)).order_by(
+            "start_date"
+        )
+        # A cadence indicator (频次) has no figure per period: its occurrences are recorded.
+        self.indicators = [i for i in task.indicators.all() if i.kind != IndicatorKind.CADENCE]
         for ind in self.indicators:
             label = f"{ind.name}（目标 {ind.target_display}）"
             if ind.kind == IndicatorKind.COUNT:
@@ -204,3 +208,20 @@ class CloseForm(forms.Form):
         label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class OccurrenceForm(forms.Form):
+    """One occurrence of a cadence indicator (频次): date, what was done, optional evidence."""
+
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    done_on = forms.DateField(
+        label="开展日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写开展日期。", "invalid": "请输入有效日期。"},
+    )
+    note = LongTextField(
+        label="开展情况",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写开展情况。"},
+    )
+    evidence = forms.FileField(label="佐证材料（可选）", required=False)

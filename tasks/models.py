@@ -329,6 +329,8 @@ class Indicator(AuditedModel):
         if self.kind == IndicatorKind.MILESTONE or self.target is None:
             return "完成"
         number = format(Decimal(str(self.target)).normalize(), "f")
+        if self.kind == IndicatorKind.CADENCE:  # e.g. "每季度 1 次"
+            return f"{self.get_cadence_display()} {number} {self.measure_unit or '次'}"
         prefix = {"gte": "≥ ", "lte": "≤ ", "eq": ""}[self.comparator]
         unit = self.measure_unit
         return f"{prefix}{number}{'' if unit == '%' else ' '}{unit}".strip()

@@ -14,9 +14,10 @@ from django.http import Http404
 
 from departments.models import Unit, kind_order
 from history.models import Action, Event
-from tasks import standing
+from tasks import cadence, standing
 from tasks.figures import indicators_with_unit_figures
 from tasks.models import (
+    CadenceOccurrence,
     Indicator,
     IndicatorActual,
     IndicatorKind,
@@ -178,6 +179,19 @@ class IndicatorState:
     done_on: dt.date | None
     met: bool
     pending: Decimal | None = None  # units' submitted, not yet approved contributions (counts)
+    # cadence (频次): each slot of the year with its state; ``actual`` is the slots done
+    slots: tuple[cadence.SlotState, ...] = ()
+
+    @property
+    def cadence_summary(self) -> cadence.CadenceSummary | None:
+        """Slots done, due and missed of a cadence indicator; None for other kinds."""
+        if self.indicator.kind != IndicatorKind.CADENCE:
+            return None
+        return cadence.summary(self.slots)
+
+    @property
+    def missed_slots(self) -> int:
+        return sum(1 for s in self.slots if s.status == cadence.SlotStatus.MISSED)
 
     @property
     def percent(self) -> int | None:
@@ -185,6 +199,9 @@ class IndicatorState:
         ind = self.indicator
         if ind.kind == IndicatorKind.MILESTONE:
             return 100 if self.met else 0
+        if ind.kind == IndicatorKind.CADENCE:
+            summary = cadence.summary(self.slots)
+            return int(100 * summary.done / summary.total) if summary.total else None
         if not ind.target or self.actual is None:
             return 0 if ind.target else None
         if ind.comparator == "lte":
@@ -200,6 +217,8 @@ class IndicatorState:
                 if self.met and self.done_on
                 else ("已完成" if self.met else "未完成")
             )
+        if ind.kind == IndicatorKind.CADENCE and (summary := self.cadence_summary):
+            return summary.display
         if self.actual is None:
             return "—"
         number = format(self.actual.normalize(), "f")
@@ -248,13 +267,57 @@ def task_queryset_with_progress(
     )
 
 
-def _indicator_states(task: KeyTask, updates: list[ProgressUpdate]) -> list[IndicatorState]:
+def _cadence_state(ind: Indicator, year: int, today: dt.date) -> IndicatorState:
+    """A cadence indicator's slots as of ``today`` (occurrences after it do not count yet):
+    ``actual`` is the number of slots done, ``met`` every slot of the year done."""
+    rows = getattr(ind, "cadence_occurrences", None)
+    if rows is None:
+        rows = list(ind.occurrences.all())
+    target = int(ind.target) if ind.target else 1
+    slots = cadence.slot_states(
+        ind.cadence or "year",
+        year,
+        target,
+        [(r.slot, r.done_on) for r in rows if r.done_on <= today],
+        today,
+    )
+    done = [s for s in slots if s.status == cadence.SlotStatus.DONE]
+    return IndicatorState(
+        indicator=ind,
+        actual=Decimal(len(done)),
+        done_on=max((s.last_done_on for s in done if s.last_done_on), default=None),
+        met=len(done) == len(slots),
+        slots=tuple(slots),
+    )
+
+
+def cadence_occurrences_attach(indicators: Iterable[Indicator]) -> None:
+    """Read the occurrences of the cadence indicators among ``indicators`` in one query (none
+    when there are none) and set each one's ``cadence_occurrences``."""
+    wanted = {i.pk: i for i in indicators if i.kind == IndicatorKind.CADENCE}
+    if not wanted:
+        return
+    by_indicator: dict[int, list[CadenceOccurrence]] = {pk: [] for pk in wanted}
+    for row in CadenceOccurrence.objects.filter(indicator_id__in=wanted).order_by(
+        "slot", "done_on", "pk"
+    ):
+        by_indicator[row.indicator_id].append(row)
+    for pk, ind in wanted.items():
+        ind.cadence_occurrences = by_indicator[pk]  # type: ignore[attr-defined]
+
+
+def _indicator_states(
+    task: KeyTask, updates: list[ProgressUpdate], today: dt.date | None = None
+) -> list[IndicatorState]:
     by_indicator: dict[int, list[IndicatorActual]] = {}
     for update in updates:  # oldest period first
         for recorded in update.actuals.all():
             by_indicator.setdefault(recorded.indicator_id, []).append(recorded)
     states = []
     for ind in task.indicators.all():
+        if ind.kind == IndicatorKind.CADENCE:
+            states.append(_cadence_state(ind, task.plan.year, today or dt.date.max))
+            continue
         rows = by_indicator.get(ind.pk, [])
         done_on = None
         pending = None
@@ -287,17 +350,20 @@ def task_state(task: KeyTask, today: dt.date) -> TaskState:
     """Compute a task's state from its prefetched updates (see task_queryset_with_progress)."""
     updates = list(task.updates.all())
     latest = updates[-1] if updates else None
-    indicators = _indicator_states(task, updates)
+    indicators = _indicator_states(task, updates, today)
     percent = latest.percent if latest else 0
     said_done = latest is not None and latest.status == ProgressStatus.DONE
     expected = expected_progress(task.plan.year, today, task.node_targets)
     colour = task_colour(
-        done=said_done and all(s.met for s in indicators),
+        # a cadence indicator (频次) is satisfied while no slot is missed: its future slots
+        # cannot be done before their time
+        done=said_done and all(s.met or (s.slots and not s.missed_slots) for s in indicators),
         percent=percent,
         expected=expected,
         overdue=today > task.due_date,
         amber_points=settings.UNIONPLAN_AMBER_POINTS,
         red_points=settings.UNIONPLAN_RED_POINTS,
+        missed_slots=sum(s.missed_slots for s in indicators),
     )
     return TaskState(
         task=task,
@@ -443,6 +509,7 @@ def _state_from_figures(
                 done_on=f.done_on,
                 met=f.met,
                 pending=f.pending,
+                slots=f.slots,
             )
             for ind in task.indicators.all()
         ],
@@ -451,7 +518,8 @@ def _state_from_figures(
 
 def plan_figures_compute(plan: WorkPlan, today: dt.date) -> dict[int, standing.TaskFigures]:
     """Every task's figures of ``plan`` as of ``today``, computed from its updates, their
-    indicator figures and the units' contributions (4 queries whatever the plan's size)."""
+    indicator figures, the units' contributions and the occurrences of its cadence indicators
+    (a fixed number of queries whatever the plan's size)."""
     tasks = KeyTask.objects.filter(plan=plan).prefetch_related(
         Prefetch(
             "indicators",
@@ -464,8 +532,10 @@ def plan_figures_compute(plan: WorkPlan, today: dt.date) -> dict[int, standing.T
             .order_by("period__end_date"),
         ),
     )
+    loaded = list(tasks)
+    cadence_occurrences_attach(i for task in loaded for i in task.indicators.all())
     result = {}
-    for task in tasks:
+    for task in loaded:
         task.plan = plan  # the same plan for every task: no query for its year
         state = task_state(task, today)
         result[task.pk] = standing.TaskFigures(
@@ -475,7 +545,11 @@ def plan_figures_compute(plan: WorkPlan, today: dt.date) -> dict[int, standing.T
             colour=state.colour,
             indicators={
                 s.indicator.pk: standing.IndicatorFigures(
-                    actual=s.actual, done_on=s.done_on, met=s.met, pending=s.pending
+                    actual=s.actual,
+                    done_on=s.done_on,
+                    met=s.met,
+                    pending=s.pending,
+                    slots=s.slots,
                 )
                 for s in state.indicators
             },
@@ -771,9 +845,14 @@ def instructions_mark(
     return rows
 
 
-def period_current(plan: WorkPlan, today: dt.date) -> ReportingPeriod | None:
-    """The period being reported on today: the one containing today, else the nearest before."""
-    periods = list(plan.periods.order_by("kind", "start_date"))
+def period_current(
+    plan: WorkPlan, today: dt.date, kind: str | None = None
+) -> ReportingPeriod | None:
+    """The period being reported on today: the one containing today, else the nearest before.
+
+    Of one kind: ``kind``, else the plan's rhythm (a month of a monthly plan), else any."""
+    every = list(plan.periods.order_by("start_date", "kind"))
+    periods = [p for p in every if p.kind == (kind or plan.rhythm)] or every
     if not periods:
         return None
     for period in periods:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from history.models import Event
 from tasks.models import (
+    CadenceOccurrence,
     Indicator,
     IndicatorActual,
     Instruction,
@@ -59,6 +60,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "comparator",
             "target",
             "per_unit_target",
+            "cadence",
             "target_display",
             "source_text",
         ]
@@ -227,6 +229,31 @@ class ProgressInputSerializer(serializers.Serializer):
         )
 
 
+class CadenceSlotSerializer(serializers.Serializer):
+    """One slot of a cadence indicator (频次): its dates, occurrences and state."""
+
+    number = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    start = serializers.DateField()
+    end = serializers.DateField()
+    count = serializers.IntegerField()
+    last_done_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CadenceOccurrence
+        fields = ["id", "indicator", "slot", "done_on", "note", "recorded_by", "created_at"]
+
+
+class OccurrenceInputSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    done_on = serializers.DateField()
+    note = LongTextInput(label="开展情况")
+
+
 class IndicatorStateSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(source="indicator.pk")
     name = serializers.CharField(source="indicator.name")
@@ -234,6 +261,8 @@ class IndicatorStateSerializer(serializers.Serializer):
     actual = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     percent = serializers.IntegerField(allow_null=True)
     met = serializers.BooleanField()
+    cadence = serializers.CharField(source="indicator.cadence")
+    slots = CadenceSlotSerializer(many=True)
 
 
 class TaskStateSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 
+from tasks.cadence import SlotState
 from tasks.models import WorkPlan
 from tasks.status import Colour
 
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when the cached shape changes, so that old entries are never read as new ones.
-_FORMAT = 1
+_FORMAT = 2
 # Entries of a date long gone are not read again; keep them a day at most.
 _TIMEOUT = 24 * 3600
 
@@ -52,6 +53,7 @@ class IndicatorFigures:
     done_on: dt.date | None
     met: bool
     pending: Decimal | None
+    slots: tuple[SlotState, ...] = ()  # a cadence indicator's slots (tasks.cadence)
 
 
 @dataclass(frozen=True)

@@ -74,14 +74,18 @@ def task_colour(
     overdue: bool,
     amber_points: int,
     red_points: int,
+    missed_slots: int = 0,
 ) -> Colour:
-    """Done when said so and indicators are met; otherwise by points behind expected progress."""
-    if done:
+    """Done when said so and indicators are met; otherwise by points behind expected progress.
+
+    ``missed_slots``: slots of its cadence indicators (频次) that ended without their occurrences:
+    one makes the task at least amber, two or more red, and a task with one is not done."""
+    if done and not missed_slots:
         return Colour.DONE
-    if overdue:
+    if overdue or missed_slots >= 2:
         return Colour.RED
     behind = expected - percent
-    if behind <= amber_points:
+    if behind <= amber_points and not missed_slots:
         return Colour.GREEN
     if behind <= red_points:
         return Colour.AMBER

@@ -11,15 +11,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
-from django.http import HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from departments.models import Unit, UnitKind
-from tasks import selectors, services
-from tasks.forms import AnswerForm, CloseForm, FollowUpForm, InstructionForm, ProgressForm
-from tasks.models import Instruction, InstructionState, KeyTask
+from tasks import selectors, services, standing
+from tasks.checks import progress_warnings, warnings_by_indicator
+from tasks.forms import (
+    AnswerForm,
+    CloseForm,
+    FollowUpForm,
+    InstructionForm,
+    OccurrenceForm,
+    ProgressForm,
+)
+from tasks.models import (
+    CadenceOccurrence,
+    IndicatorKind,
+    Instruction,
+    InstructionState,
+    KeyTask,
+    WorkPlan,
+)
+from tasks.services import cadence as cadence_services
 from tasks.status import COLOUR_LABELS, COLOUR_ORDER
 from unionplan import clock, policies
 from unionplan.params import parse_id
@@ -166,6 +182,7 @@ def _task_page(
     instruction_form: InstructionForm | None = None,
     step_forms: dict[tuple[int, str], StepForm] | None = None,
     step_conflicts: dict[int, str] | None = None,
+    occurrence_form: OccurrenceForm | None = None,
     status: int = 200,
     partial: str | None = None,
 ) -> HttpResponse:
@@ -198,12 +215,37 @@ def _task_page(
         "timeline": selectors.timeline_entries(timeline[:TIMELINE_LIMIT]),
         "timeline_truncated": len(timeline) > TIMELINE_LIMIT,
         "updates": list(task.updates.all()),
+        **_cadence_context(task, state, occurrence_form),
         "unit_entries": list(entries_page.object_list) if entries_page else [],
         "entries_page": entries_page,
         "nav_active": "tasks",
     }
     template = "tasks/task_detail.html" + (f"#{partial}" if partial else "")
     return render(request, template, context, status=status)
+
+
+def _cadence_context(
+    task: KeyTask, state: selectors.TaskState, form: OccurrenceForm | None
+) -> dict[str, Any]:
+    """The task's cadence indicators (频次) with their slots, occurrences and recording forms
+    (a submitted form, with its errors, replaces the blank one of its indicator)."""
+    cadence_states = [s for s in state.indicators if s.indicator.kind == IndicatorKind.CADENCE]
+    if not cadence_states:
+        return {"cadence_states": []}
+    by_indicator: dict[int, list[CadenceOccurrence]] = {}
+    for row in (
+        CadenceOccurrence.objects.filter(indicator__task=task)
+        .select_related("recorded_by")
+        .order_by("-done_on", "-pk")
+    ):
+        by_indicator.setdefault(row.indicator_id, []).append(row)
+    for s in cadence_states:
+        s.occurrences = by_indicator.get(s.indicator.pk, [])  # type: ignore[attr-defined]
+        submitted = form is not None and str(form["indicator"].value()) == str(s.indicator.pk)
+        s.occurrence_form = (  # type: ignore[attr-defined]
+            form if submitted else OccurrenceForm(initial={"indicator": s.indicator.pk})
+        )
+    return {"cadence_states": cadence_states}
 
 
 def _unit_entries_page(request: SignedInHttpRequest, task: KeyTask) -> Page[Any]:
@@ -215,7 +257,7 @@ def _unit_entries_page(request: SignedInHttpRequest, task: KeyTask) -> Page[Any]
         .exclude(state="draft")
         .select_related("report__unit", "report__period")
         .prefetch_related("contributions__indicator", "attachments")
-        .order_by("report__period__number", "report__unit__sort_order", "pk")
+        .order_by("report__period__start_date", "report__unit__sort_order", "pk")
     )
     return Paginator(entries, UNIT_ENTRIES_PER_PAGE).get_page(request.GET.get("entries_page"))
 
@@ -265,13 +307,19 @@ def _blank_progress_form(request: SignedInHttpRequest, task: KeyTask, today: Any
     periods = task.plan.periods.all()
     period = (
         periods.filter(pk=period_id).first() if period_id is not None else None
-    ) or selectors.period_current(task.plan, today)
+    ) or selectors.period_current(task.plan, today, kind=services.task_rhythm(task))
     if period is None:
         return ProgressForm(task=task, initial={"version": 0})
     update = next((u for u in task.updates.all() if u.period_id == period.pk), None)
     earlier = selectors.progress_earlier(task, period)
     previous = earlier[-1] if earlier else None
     return ProgressForm(task=task, initial=ProgressForm.initial_for(update, period, previous))
+
+
+def _district_actuals(plan: WorkPlan) -> dict[int, Any]:
+    """Every indicator's district figure of the plan, from the figures the page has cached."""
+    figures = standing.plan_figures(plan, clock.today(), selectors.plan_figures_compute)
+    return {pk: f.actual for t in figures.values() for pk, f in t.indicators.items()}
 
 
 def _progress_context(task: KeyTask, form: ProgressForm | None) -> dict[str, Any]:
@@ -292,7 +340,17 @@ def _progress_context(task: KeyTask, form: ProgressForm | None) -> dict[str, Any
         regressing = services.regression_message(
             previous=carry.previous, status=str(form["status"].value()), percent=percent
         )
+    # The saved figures of the period's update, checked (tasks.checks): shown beside each input.
+    update = next((u for u in task.updates.all() if period and u.period_id == period.pk), None)
+    found = (
+        warnings_by_indicator(
+            progress_warnings(task=task, update=update, district=_district_actuals(task.plan))
+        )
+        if update is not None and not form.is_bound
+        else {}
+    )
     return {
+        "progress_warnings": found,
         "carry": carry,
         "carry_shown": shown,
         "regressing": regressing,
@@ -301,7 +359,7 @@ def _progress_context(task: KeyTask, form: ProgressForm | None) -> dict[str, Any
             for name in ("progress", "problems", "next_steps")
         ],
         "progress_indicators": [
-            (ind, fields, carry.indicators.get(ind.pk) if carry else None)
+            (ind, fields, carry.indicators.get(ind.pk) if carry else None, found.get(ind.pk, []))
             for ind, fields in form.indicator_fields()
         ],
     }
@@ -361,6 +419,82 @@ def task_progress(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(task.get_absolute_url())
     return redirect(task)
+
+
+@login_required
+@require_POST
+def occurrence_record(request: SignedInHttpRequest, pk: int) -> HttpResponse:
+    """Record an occurrence of one of the task's cadence indicators (频次)."""
+    task = policies.access_task_by_id(request.user, pk)
+    if not policies.can(request.user, "task.update_progress", task):
+        raise PermissionDenied("只有牵头部室的工作人员可以登记本项工作的开展情况。")
+    form = OccurrenceForm(request.POST, request.FILES)
+    partial = "cadence-card" if request.htmx else None
+    indicator = None
+    if form.is_valid():
+        indicator = task.indicators.filter(
+            pk=form.cleaned_data["indicator"], kind=IndicatorKind.CADENCE
+        ).first()
+        if indicator is None:
+            form.add_error(None, "该频次指标不属于本项工作。")
+    if indicator is None or not form.is_valid():
+        return _task_page(
+            request, task, occurrence_form=form, status=form_status(request, 400), partial=partial
+        )
+    indicator.task = task  # the policy reads the task's plan and leads
+    try:
+        occurrence = cadence_services.cadence_occurrence_record(
+            indicator=indicator,
+            user=request.user,
+            done_on=form.cleaned_data["done_on"],
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data.get("evidence"),
+        )
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return _task_page(
+            request, task, occurrence_form=form, status=form_status(request, 400), partial=partial
+        )
+    messages.success(request, f"已登记“{indicator.name}”{occurrence.done_on:%Y-%m-%d}的开展情况。")
+    if request.htmx:
+        # the page again where it is (a redirect to the same page and anchor would not reload)
+        return HttpResponseClientRefresh()
+    return redirect(f"{task.get_absolute_url()}#cadence-card")
+
+
+def _occurrence_of(request: SignedInHttpRequest, pk: int) -> CadenceOccurrence:
+    occurrence = CadenceOccurrence.objects.select_related("indicator").filter(pk=pk).first()
+    if occurrence is None:
+        raise Http404("没有该开展记录。")
+    # the task, with what the policy reads, if the user may read it (else a 404 too)
+    occurrence.indicator.task = policies.access_task_by_id(
+        request.user, occurrence.indicator.task_id
+    )
+    return occurrence
+
+
+@login_required
+@require_POST
+def occurrence_delete(request: SignedInHttpRequest, pk: int) -> HttpResponse:
+    """Delete an occurrence recorded by mistake."""
+    occurrence = _occurrence_of(request, pk)
+    task = occurrence.indicator.task
+    if not policies.can(request.user, "task.update_progress", task):
+        raise PermissionDenied("只有牵头部室的工作人员可以删除开展记录。")
+    cadence_services.cadence_occurrence_delete(occurrence=occurrence, user=request.user)
+    messages.success(request, f"已删除“{occurrence.indicator.name}”的一条开展记录。")
+    return redirect(f"{task.get_absolute_url()}#cadence-card")
+
+
+@login_required
+@require_GET
+def occurrence_evidence(request: SignedInHttpRequest, pk: int) -> FileResponse:
+    """An occurrence's evidence file, for whoever may read the task."""
+    occurrence = _occurrence_of(request, pk)
+    if not occurrence.evidence:
+        raise Http404("该开展记录没有佐证材料。")
+    name = (occurrence.evidence.name or "").rsplit("/", 1)[-1]
+    return FileResponse(occurrence.evidence.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

@@ -6,12 +6,15 @@ each role gets; roles are relative to task 10 (see tests/conftest.py).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tasks.models import CadenceOccurrence, Indicator, IndicatorRule
+from tasks.services.rules import indicator_rule_create
 from tests.conftest import ROLES, World, png
 from unionplan.demo import DEMO_PASSWORD
 
@@ -68,6 +71,40 @@ def progress_form(w: World) -> dict:
         "problems": "无",
         "version": 0,
     }
+
+
+def cadence_indicator(w: World) -> Indicator:
+    """每季度开展1次 on task 10 (频次型指标)."""
+    from tests.factories import IndicatorFactory
+
+    found = w.task.indicators.filter(kind="cadence").first()
+    return found or IndicatorFactory(
+        task=w.task, name="座谈会", kind="cadence", cadence="quarter", target=1, measure_unit="次"
+    )
+
+
+def occurrence_input(w: World) -> dict:
+    return {"indicator": cadence_indicator(w).pk, "done_on": "2024-05-08", "note": "已召开。"}
+
+
+def occurrence(w: World) -> CadenceOccurrence:
+    """An occurrence of task 10's cadence indicator, with a PNG as its evidence."""
+    from tasks.services.cadence import cadence_occurrence_record
+
+    return cadence_occurrence_record(
+        indicator=cadence_indicator(w),
+        user=w.user("admin"),
+        done_on=dt.date(2024, 5, 8),
+        note="已召开。",
+        evidence=png(),
+    )
+
+
+def check_rule(w: World) -> IndicatorRule:
+    """A check rule on task 10's first indicator (指标校验规则)."""
+    return indicator_rule_create(
+        indicator=w.task.indicators.first(), user=w.user("admin"), kind="max", bound="5"
+    )
 
 
 def progress_json(w: World) -> dict:
@@ -165,6 +202,22 @@ MATRIX: dict[str, Row] = {
         lambda w: f"/plans/edit/indicators/{w.task.indicators.first().pk}/delete/",
         ADMIN_ONLY_PAGE,
     ),
+    # 指标校验规则
+    "planning:rule_list": Row(lambda w: "/plans/2024/rules/", ADMIN_ONLY_PAGE),
+    "planning:rule_create": Row(
+        lambda w: f"/plans/edit/indicators/{w.task.indicators.first().pk}/rules/new/",
+        ADMIN_ONLY_PAGE,
+    ),
+    "planning:rule_create#post": Row(
+        lambda w: f"/plans/edit/indicators/{w.task.indicators.first().pk}/rules/new/",
+        ADMIN_ONLY_POST,
+        method="post",
+        data=lambda w: {"kind": "max", "bound": "5"},
+    ),
+    "planning:rule_edit": Row(lambda w: f"/plans/edit/rules/{check_rule(w).pk}/", ADMIN_ONLY_PAGE),
+    "planning:rule_delete#post": Row(
+        lambda w: f"/plans/edit/rules/{check_rule(w).pk}/delete/", ADMIN_ONLY_POST, method="post"
+    ),
     "tasks:task_detail": Row(
         lambda w: f"/tasks/{w.task.pk}/", everyone_signed_in(200, anonymous=302)
     ),
@@ -257,6 +310,30 @@ MATRIX: dict[str, Row] = {
     "task-timeline": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/timeline/", API_READ),
     "task-participants": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/participants/", API_READ),
     "task-instructions": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/", API_READ),
+    # 频次: the lead department's staff and administrators record and delete occurrences.
+    "tasks:occurrence_record": Row(
+        lambda w: f"/tasks/{w.task.pk}/occurrences/",
+        only({"staff_lead": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+        data=occurrence_input,
+    ),
+    "tasks:occurrence_delete": Row(
+        lambda w: f"/occurrences/{occurrence(w).pk}/delete/",
+        only({"staff_lead": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+    ),
+    "tasks:occurrence_evidence": Row(
+        lambda w: f"/occurrences/{occurrence(w).pk}/evidence/",
+        everyone_signed_in(200, anonymous=302),
+    ),
+    "task-occurrences": Row(lambda w: f"/api/v1/tasks/{w.task.pk}/occurrences/", API_READ),
+    "task-occurrences#post": Row(
+        lambda w: f"/api/v1/tasks/{w.task.pk}/occurrences/",
+        only({"staff_lead": 201, "admin": 201}, others=403, anonymous=401),
+        method="post",
+        data=occurrence_input,
+        json=True,
+    ),
     "task-instructions#post": Row(
         lambda w: f"/api/v1/tasks/{w.task.pk}/instructions/",
         only({"leader": 201, "admin": 201}, others=403, anonymous=401),
@@ -465,6 +542,13 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda w: {"kind": "unit", "period": w.period(3).pk, "unit": w.task_unit().pk},
     ),
+    # 季度通报: readers (admins, leaders, department staff); no reporter.
+    "exports:job_list#post-briefing": Row(
+        lambda w: "/reports/jobs/",
+        only(dict.fromkeys(READERS_200, 302), others=403, anonymous=302),
+        method="post",
+        data=lambda w: {"kind": "briefing", "period": w.period(3).pk},
+    ),
     "exports:job_detail": Row(
         lambda w: f"/reports/jobs/{w.done_job().pk}/",
         only(READERS_200, others=404, anonymous=302),
@@ -476,6 +560,17 @@ MATRIX: dict[str, Row] = {
     "exports:job_download#unit": Row(
         lambda w: f"/reports/jobs/{w.done_unit_job().pk}/download/",
         only({**READERS_200, "reporter": 200}, others=404, anonymous=302),
+    ),
+    # 年度工作总结初稿: administrators, leaders and 办公室 staff (not the matrix's departments).
+    "exports:year_summary_preview": Row(
+        lambda w: "/exports/year-summary/2024/preview/",
+        only({"leader": 200, "admin": 200}, others=403, anonymous=302),
+    ),
+    "exports:job_list#post-year-summary": Row(
+        lambda w: "/reports/jobs/",
+        only({"leader": 302, "admin": 302}, others=403, anonymous=302),
+        method="post",
+        data=lambda w: {"kind": "year_summary", "year": "2024"},
     ),
     "exports:job_retry": Row(
         lambda w: f"/reports/jobs/{w.failed_job().pk}/retry/",
@@ -521,6 +616,13 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"period": w.period(3).pk},
         json=True,
     ),
+    "report-job-list#post-year-summary": Row(
+        lambda w: "/api/v1/report-jobs/",
+        only({"leader": 202, "admin": 202}, others=403, anonymous=401),
+        method="post",
+        data=lambda w: {"kind": "year_summary", "period": w.period(3).pk},
+        json=True,
+    ),
     "report-job-list#post-unit": Row(
         lambda w: "/api/v1/report-jobs/",
         only(
@@ -530,6 +632,13 @@ MATRIX: dict[str, Row] = {
         ),
         method="post",
         data=lambda w: {"kind": "unit", "period": w.period(3).pk, "unit": w.task_unit().pk},
+        json=True,
+    ),
+    "report-job-list#post-briefing": Row(
+        lambda w: "/api/v1/report-jobs/",
+        only(dict.fromkeys(READERS_200, 202), others=403, anonymous=401),
+        method="post",
+        data=lambda w: {"kind": "briefing", "period": w.period(3).pk},
         json=True,
     ),
     "report-job-download#unit": Row(

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from departments.models import Role, Unit, UnitKind, User
 from departments.services import units_ensure_reference, user_create
+from exports.services import briefing_request_closed
 from history.models import Action, Event
 from history.recording import Source, recording
 from reports.models import ReportEntry, UnitReport
@@ -29,7 +30,9 @@ from reports.services import (
     report_open,
     report_submit,
 )
+from tasks import cadence
 from tasks.models import (
+    Indicator,
     IndicatorAllocation,
     IndicatorKind,
     Instruction,
@@ -47,6 +50,7 @@ from tasks.services import (
     progress_save,
     unit_create,
 )
+from tasks.services.cadence import cadence_occurrence_record
 from unionplan import clock, policies
 
 T = TypeVar("T")
@@ -133,6 +137,18 @@ def demo_seed() -> list[tuple[DemoUser, bool]]:
         if not UnitReport.objects.filter(period__plan=plan).exists():
             _seed_unit_reports(plan)
     return created
+
+
+def demo_briefing() -> None:
+    """The latest quarter's briefing (季度通报) past its due date, as the daily job would have
+    made it: once (a second run finds it), built where the jobs run. Apart from demo_seed():
+    the tests' data has no jobs."""
+    plan = WorkPlan.objects.get(year=DEMO_YEAR)
+    period = (
+        plan.periods.filter(kind="quarter", due_date__lt=clock.today()).order_by("-number").first()
+    )
+    if period is not None:
+        briefing_request_closed(period=period)
 
 
 # Which units report in which quarter of the demo, and how (坂田 leaves Q3 and Q4 to the visitor).
@@ -275,8 +291,8 @@ def _seed_progress(plan: WorkPlan) -> None:
             data = ProgressInput(
                 status=ProgressStatus.DONE if done else ProgressStatus.IN_PROGRESS,
                 percent=percent,
-                progress=f"{period.name}，{policies.unit_of(staff).name}牵头推进“{task.title}”，"
-                f"会同参与单位落实年度安排，累计完成约{percent}%。",
+                progress=f"{period.name}，{policies.unit_of(staff).name}牵头推进，"
+                f"{_demo_work_done(task.description)}，累计完成约{percent}%。",
                 problems="" if done else PROBLEMS[task.number % 3],
                 next_steps="" if done else NEXT_STEPS[task.number % 3],
                 actuals=actuals,
@@ -293,6 +309,7 @@ def _seed_progress(plan: WorkPlan) -> None:
                     source=Source.WEB,
                 ),
             )
+    _seed_occurrences(plan, staff_by_unit)
     red_task = plan.tasks.get(number=13)
     _backdated(
         dt.date(2024, 10, 14),
@@ -319,6 +336,44 @@ def _seed_progress(plan: WorkPlan) -> None:
             expected_version=1,
         ),
     )
+
+
+# The demo's "today": cadence slots (频次) that ended before it were carried out on time.
+DEMO_TODAY = dt.date(2024, 10, 20)
+
+
+def _seed_occurrences(plan: WorkPlan, staff_by_unit: dict[int | None, User]) -> None:
+    """Each cadence indicator (频次, e.g. 第16项“每季度开展1次”) carried out in every slot that
+    ended before the demo's today, about three weeks before the slot's end."""
+    for ind in Indicator.objects.filter(task__plan=plan, kind=IndicatorKind.CADENCE).order_by(
+        "task__number", "order"
+    ):
+        staff = staff_by_unit[ind.task.leads.all()[0].unit_id]
+        for slot in cadence.year_slots(ind.cadence, plan.year):
+            if slot.end >= DEMO_TODAY:
+                break
+            day = slot.end - dt.timedelta(days=20)
+            for _ in range(int(ind.target or 1)):
+                with clock.frozen(day):
+                    _backdated(
+                        day,
+                        partial(
+                            cadence_occurrence_record,
+                            indicator=ind,
+                            user=staff,
+                            done_on=day,
+                            note=f"{slot.label}{ind.name}在{ind.task.leads.all()[0].unit.name}"
+                            "组织下如期开展。",
+                        ),
+                    )
+
+
+def _demo_work_done(description: str) -> str:
+    """What a task's plan text says it will do, as a clause of its progress (the year summary
+    draft quotes the last one): the sentence after the task's own title sentence."""
+    _title, _, rest = description.partition("。")
+    first = rest.strip().partition("。")[0]  # its first sentence: the workbook prints them all
+    return first or "会同参与单位落实年度安排"
 
 
 def _backdated(day: dt.date, write: Callable[[], T]) -> T:

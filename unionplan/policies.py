@@ -182,11 +182,12 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
 
 
 def jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
-    """Document jobs: readers see every job of the plans they read; a reporter only the unit
-    workbooks (单位季度报表) of their own unit."""
+    """Document jobs: readers see every job of the plans they read (the year-end summary draft
+    only those who may request it); a reporter only the unit workbooks (单位季度报表) of their
+    own unit."""
     jobs = ReportJob.objects.filter(period__plan__in=plans_visible_to(user))
     if _is_reader(user):
-        return jobs
+        return jobs if _can_year_summary(user) else jobs.exclude(kind=JobKind.YEAR_SUMMARY)
     if is_signed_in(user) and getattr(user, "role", None) == Role.REPORTER:
         return jobs.filter(kind=JobKind.UNIT, unit_id=unit_id_of(user))
     return jobs.none()
@@ -295,10 +296,29 @@ def _is_unit_job_of_own_unit(user: AnyUser, job: ReportJob | None) -> bool:
     return job is not None and job.kind == JobKind.UNIT and is_reporter_of(user, {job.unit_id})
 
 
+# The department that writes the federation's year-end summary (年度工作总结).
+OFFICE_NAME = "办公室"
+
+
+def is_office_staff(user: AnyUser) -> bool:
+    """True for staff of 办公室 (the unit of that name among the departments)."""
+    if not (is_signed_in(user) and getattr(user, "role", None) == Role.STAFF):
+        return False
+    unit = getattr(user, "unit", None)
+    return unit is not None and OFFICE_NAME in (unit.name, unit.short_name)
+
+
+def _can_year_summary(user: AnyUser, _obj: Any = None) -> bool:
+    """年度工作总结初稿: administrators, leaders and 办公室 staff request, preview, download it."""
+    return is_admin(user) or is_leader(user) or is_office_staff(user)
+
+
 def _can_request_job(user: AnyUser, job: ReportJob | None) -> bool:
     # ``job`` is the request not yet saved (its kind and unit); None asks "may request any?".
     if not is_signed_in(user):
         return False
+    if job is not None and job.kind == JobKind.YEAR_SUMMARY:
+        return _can_year_summary(user)
     return _is_reader(user) or _is_unit_job_of_own_unit(user, job)
 
 
@@ -306,6 +326,8 @@ def _can_view_job(user: AnyUser, job: ReportJob | None) -> bool:
     # None asks whether the user has a jobs page at all: readers, and reporters for their unit's.
     if not is_signed_in(user):
         return False
+    if job is not None and job.kind == JobKind.YEAR_SUMMARY:
+        return _can_year_summary(user)
     if _is_reader(user):
         return True
     if job is None:
@@ -332,6 +354,8 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "task.instruct": _can_instruct,
     "task.report": _can_report_on,
     "indicator.view": _can_view_plan_part,
+    # 指标校验规则: set by administrators; everyone who sees a figure sees its warnings.
+    "indicator.rules_manage": lambda user, _obj: is_admin(user),
     "instruction.view": _can_view_plan_part,
     "progress.view": lambda user, update: _can_view_plan_part(user, update.task),
     "instruction.answer": _can_answer,
@@ -347,8 +371,11 @@ RULES: dict[str, Callable[[AnyUser, Any], bool]] = {
     "entry.review": _can_review,
     "attachment.view": lambda user, attachment: _can_view_entry(user, attachment.entry),
     "grid.view": lambda user, _obj: is_signed_in(user) and _is_reader(user),
+    # 季度通报: for the leaders' meeting; readers (admins, leaders, department staff) ask for it.
+    "briefing.request": lambda user, _obj: is_signed_in(user) and _is_reader(user),
     "job.request": _can_request_job,
     "job.view": _can_view_job,
+    "year_summary.request": _can_year_summary,
     "notification.view": lambda user, n: is_signed_in(user) and n.user_id == user.pk,
     "reminder.send": lambda user, _unit: is_signed_in(user) and _is_reader(user),
     "review.list": lambda user, _obj: is_admin(user) or getattr(user, "role", None) == Role.STAFF,

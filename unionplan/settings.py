@@ -381,6 +381,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exports.jobs.request_closed_period_workbooks",
         "schedule": 24 * 60 * 60,
     },
+    "closed-period-briefings": {
+        "task": "exports.jobs.request_closed_period_briefings",
+        "schedule": 24 * 60 * 60,
+    },
     "sweep-export-jobs": {"task": "exports.jobs.sweep_export_jobs", "schedule": 5 * 60},
     "expire-export-files": {"task": "exports.jobs.expire_export_files", "schedule": 24 * 60 * 60},
 }
@@ -465,5 +469,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # failures and lockouts; not every sign-in's bookkeeping
+        "weasyprint": {"level": "WARNING"},  # not seven progress lines per briefing PDF
+        "fontTools": {"level": "WARNING"},  # its font subsetting, run by WeasyPrint
     },
 }

@@ -25,7 +25,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planning.documents.base import PlanDocumentError, refusal
 from tasks.models import MeasureUnit
-from tasks.plan_text import ParsedIndicator, ParsedPlan, ParsedSection, ParsedTask
+from tasks.plan_text import (
+    ParsedIndicator,
+    ParsedPlan,
+    ParsedSection,
+    ParsedTask,
+    cadence_in,
+)
 from tasks.plan_text.text import _numeral, _split_names
 from unionplan.text import clean_text
 
@@ -448,6 +454,12 @@ class _TemplateReader:
         source = values["原文"] or (
             f"导入模板：{name}{'完成' if target is None else f' {symbol} {target}{unit}'}"
         )
+        # 频次: an event count whose 原文 says "每季度开展1次" and the like (the target per slot)
+        cadence = (
+            cadence_in(values["原文"]) if kind == "count" and unit in ("次", "场", "期") else ""
+        )
+        if cadence:
+            kind = "cadence"
         return ParsedIndicator(
             name=name,
             kind=kind,
@@ -456,4 +468,5 @@ class _TemplateReader:
             target=_MILESTONE_TARGET if target is None else target,
             per_unit_target=per_unit,
             source=source,
+            cadence=cadence,
         )

@@ -14,13 +14,14 @@ from tasks.models import (
     Indicator,
     IndicatorAllocation,
     KeyTask,
+    PeriodKind,
     PlanStatus,
     Section,
     TaskLead,
     TaskParticipant,
     WorkPlan,
 )
-from tasks.services.periods import periods_ensure_quarters
+from tasks.services.periods import periods_ensure
 from unionplan import policies
 
 # The plan_year_in_range constraint of WorkPlan.
@@ -66,6 +67,7 @@ def plan_copy_to_next_year(*, plan: WorkPlan, actor: User) -> WorkPlan:
                     title=next_year_title(plan.title, plan.year),
                     framework=plan.framework,
                     paragraphs=list(plan.paragraphs),
+                    rhythm=plan.rhythm,
                     status=PlanStatus.DRAFT,
                     source_text="",
                 )
@@ -89,7 +91,7 @@ def plan_copy_to_next_year(*, plan: WorkPlan, actor: User) -> WorkPlan:
                 ],
                 plan_id=new_plan.pk,
             )
-        periods_ensure_quarters(plan=new_plan)
+        periods_ensure(plan=new_plan, monthly=bool(counts["monthly_tasks"]))
     return new_plan
 
 
@@ -122,6 +124,7 @@ def _copy_contents(*, source: WorkPlan, target: WorkPlan) -> dict[str, int]:
                 participants_text=t.participants_text,
                 due_date=date_next_year(t.due_date),
                 node_targets=list(t.node_targets or []),
+                rhythm=t.rhythm,
             )
             for t in old_tasks
         ]
@@ -149,6 +152,7 @@ def _copy_contents(*, source: WorkPlan, target: WorkPlan) -> dict[str, int]:
                 comparator=i.comparator,
                 target=i.target,
                 per_unit_target=i.per_unit_target,
+                cadence=i.cadence,
                 source_text=i.source_text,
             )
             for i in old_indicators
@@ -167,4 +171,5 @@ def _copy_contents(*, source: WorkPlan, target: WorkPlan) -> dict[str, int]:
         "sections": len(new_sections),
         "tasks": len(new_tasks),
         "indicators": len(new_indicators),
+        "monthly_tasks": sum(t.rhythm == PeriodKind.MONTH for t in new_tasks),
     }

@@ -24,6 +24,7 @@ from departments.reference import PARTICIPANT_GROUPS
 from history.models import EventKind, display_value, record_event, record_related_change
 from history.recording import Source, recording
 from tasks.models import (
+    Cadence,
     Comparator,
     Indicator,
     IndicatorAllocation,
@@ -37,7 +38,7 @@ from tasks.models import (
     WorkPlan,
 )
 from tasks.plan_text.text import _numeral
-from tasks.services.periods import periods_ensure_quarters
+from tasks.services.periods import periods_ensure
 
 VERB_EDIT = "编辑计划"
 VERB_PUBLISH = "发布计划"
@@ -88,6 +89,7 @@ class IndicatorInput:
     comparator: str = Comparator.GTE
     target: Decimal | None = None
     per_unit_target: Decimal | None = None
+    cadence: str = ""  # 频次 of a cadence indicator; ``target`` is then the count per slot
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -224,7 +226,7 @@ def plan_publish(*, plan: WorkPlan, user: User | None) -> WorkPlan:
             raise ValidationError({"status": "该工作要点还没有重点工作，不能发布。"})
         locked.status = PlanStatus.ACTIVE
         locked.save(update_fields=["status", "updated_at"])
-        periods_ensure_quarters(plan=locked)
+        periods_ensure(plan=locked)  # its quarters, and its months when it reports monthly
         _record(
             locked,
             plan=locked,
@@ -608,6 +610,11 @@ def _indicator_errors(
         errors["target"] = "比率型指标的目标值不能超过 100%。"
     if data.per_unit_target is not None and data.per_unit_target < 0:
         errors["per_unit_target"] = "各单位目标不能为负数。"
+    if data.kind == IndicatorKind.CADENCE:
+        if data.cadence not in Cadence.values:
+            errors["cadence"] = "频次型指标须选择频次（每月、每两月、每季度或每年）。"
+        if data.target is None or data.target < 1 or data.target != int(data.target):
+            errors["target"] = "频次型指标的目标值为每期须开展的次数（不小于 1 的整数）。"
     return errors
 
 
@@ -636,6 +643,7 @@ def _apply_indicator(indicator: Indicator, data: IndicatorInput) -> None:
     indicator.comparator = data.comparator
     indicator.target = data.target
     indicator.per_unit_target = data.per_unit_target
+    indicator.cadence = data.cadence if data.kind == IndicatorKind.CADENCE else ""
 
 
 def _save_indicator(indicator: Indicator) -> None:

@@ -21,7 +21,7 @@ from departments.models import Unit, UnitKind, User
 from departments.reference import PARTICIPANT_GROUPS
 from departments.selectors import unit_lookup
 from history.recording import Source
-from tasks.models import IndicatorKind, PlanStatus, WorkPlan
+from tasks.models import Cadence, IndicatorKind, PlanStatus, WorkPlan
 from tasks.plan_text import (
     ParsedIndicator,
     ParsedPlan,
@@ -57,6 +57,7 @@ class IndicatorCorrection:
     keep: bool
     kind: str
     target: str  # as typed; validated when applied
+    cadence: str = ""  # 频次 of a cadence indicator (month, bimonth, quarter, year)
 
 
 @dataclass(frozen=True)
@@ -314,5 +315,14 @@ def _corrected_indicators(
         unit = (
             "%" if kind == IndicatorKind.RATE else ("" if suggested.unit == "%" else suggested.unit)
         )
-        kept.append(dataclasses.replace(suggested, kind=kind, target=target, unit=unit))
+        cadence = ""
+        if kind == IndicatorKind.CADENCE:
+            cadence = fix.cadence or suggested.cadence
+            if cadence not in Cadence.values:
+                errors[f"{key}-target"] = "频次型指标请选择频次（每月、每两月、每季度或每年）"
+                continue
+            unit = unit if unit in ("次", "场", "期") else "次"
+        kept.append(
+            dataclasses.replace(suggested, kind=kind, target=target, unit=unit, cadence=cadence)
+        )
     return tuple(kept)

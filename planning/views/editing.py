@@ -20,6 +20,7 @@ from planning.editing_forms import IndicatorForm, PlanForm, SectionForm, TaskFor
 from planning.services import editing
 from tasks.models import Indicator, KeyTask, PlanStatus, Section, WorkPlan
 from tasks.selectors import plan_sections_with_tasks
+from tasks.services.periods import plan_rhythm_set, task_rhythm_set
 from unionplan import policies
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ def plan_edit(request: SignedInHttpRequest, year: int) -> HttpResponse:
         if form.is_valid():
             try:
                 editing.plan_update(plan=plan, user=request.user, data=form.to_input())
+                rhythm = form.cleaned_data.get("rhythm")
+                if rhythm and rhythm != plan.rhythm:
+                    plan_rhythm_set(plan=plan, user=request.user, rhythm=rhythm)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -213,6 +217,10 @@ def task_create(request: SignedInHttpRequest, pk: int) -> HttpResponse:
                     leads=form.chosen_leads(),
                     participants=form.chosen_participants(),
                 )
+                if form.cleaned_data.get("rhythm"):
+                    task_rhythm_set(
+                        task=task, user=request.user, rhythm=form.cleaned_data["rhythm"]
+                    )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -245,6 +253,10 @@ def task_edit(request: SignedInHttpRequest, pk: int) -> HttpResponse:
                     leads=form.chosen_leads(),
                     participants=form.chosen_participants(),
                 )
+                if form.cleaned_data.get("rhythm", "") != task.rhythm:
+                    task_rhythm_set(
+                        task=task, user=request.user, rhythm=form.cleaned_data["rhythm"]
+                    )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

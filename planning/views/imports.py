@@ -29,7 +29,7 @@ from planning.services.imports import (
     import_save,
     import_year_parse,
 )
-from tasks.models import IndicatorKind, PlanStatus, WorkPlan
+from tasks.models import Cadence, IndicatorKind, PlanStatus, WorkPlan
 from tasks.plan_text import SHAPE_NAMES
 from unionplan import clock, policies
 from unionplan.params import MAX_ID, parse_int
@@ -163,6 +163,7 @@ def _corrections(post: QueryDict, draft: ImportDraft) -> Corrections:
                 keep=post.get(f"i-{task.number}-{index}-keep") == "1",
                 kind=post.get(f"i-{task.number}-{index}-kind", indicator.kind),
                 target=post.get(f"i-{task.number}-{index}-target", ""),
+                cadence=post.get(f"i-{task.number}-{index}-cadence", indicator.cadence),
             )
             for index, indicator in enumerate(task.indicators)
         )
@@ -207,6 +208,7 @@ def _preview_page(
                         "source": indicator.source,
                         "keep": post.get(f"{key}-keep") == "1" if typed else True,
                         "kind": post.get(f"{key}-kind", indicator.kind),
+                        "cadence": post.get(f"{key}-cadence", indicator.cadence),
                         "target": post.get(f"{key}-target", _number(indicator.target)),
                         "error": preview.errors.get(f"{key}-target", ""),
                     }
@@ -240,6 +242,7 @@ def _preview_page(
         "sections": sections,
         "shape": SHAPE_NAMES.get(preview.draft.parsed.shape, preview.draft.parsed.shape),
         "kinds": IndicatorKind.choices,
+        "cadences": Cadence.choices,
         "status": post.get("status", PlanStatus.DRAFT),
         "statuses": [
             (PlanStatus.DRAFT, "草稿（发布前只有管理员可见）"),

@@ -54,6 +54,24 @@
     }
   }
 
+  // Figures to verify (请核实): yellow, beside the figure; they never stop saving or submitting.
+  function warningNode(message) {
+    var node = el("span", "figure-warning d-inline-block small text-warning-emphasis bg-warning-subtle border border-warning-subtle rounded px-1 my-1");
+    node.dataset.testid = "figure-warning";
+    var icon = el("i", "bi bi-exclamation-triangle-fill text-warning");
+    icon.setAttribute("aria-hidden", "true");
+    node.appendChild(icon);
+    node.appendChild(document.createTextNode(" " + message));
+    return node;
+  }
+
+  function showWarnings(form, warnings) {
+    form.querySelectorAll("[data-figure-warnings]").forEach(function (box) {
+      var mine = warnings.filter(function (w) { return String(w.indicator) === box.dataset.figureWarnings; });
+      box.replaceChildren.apply(box, mine.map(function (w) { return warningNode(w.message); }));
+    });
+  }
+
   // --- one entry: autosave ------------------------------------------------------------------
 
   function EntrySaver(form) {
@@ -136,6 +154,7 @@
             setDot(self.id, data.answered ? "saved" : "empty");
             setLine(self.id, "已暂存 " + data.saved_at, "text-success");
           }
+          showWarnings(self.form, data.warnings || []);
           return true;
         }
         if (result.status === 409 && data.conflict) {
@@ -399,6 +418,18 @@
               }
               live.classList.add("d-none");
               document.getElementById("submit-count").textContent = String(check.count);
+              var box = document.getElementById("submit-warnings");
+              var warnings = check.warnings || [];
+              box.classList.toggle("d-none", !warnings.length);
+              box.replaceChildren();
+              if (warnings.length) {
+                box.appendChild(el("strong", "", "以下 " + warnings.length + " 个数字请核实（仍可提交）："));
+                var list = el("ul", "mb-0");
+                warnings.forEach(function (w) {
+                  list.appendChild(el("li", "", "第 " + w.task_number + " 项：" + w.message));
+                });
+                box.appendChild(list);
+              }
               bootstrap.Modal.getOrCreateInstance(document.getElementById("submit-confirm")).show();
               return null;
             });

@@ -15,6 +15,7 @@ Imports point one way: shapes → structure | inline → indicators → text | m
 re-exports the names callers use.
 """
 
+from tasks.plan_text.indicators import cadence_in
 from tasks.plan_text.model import (
     SHAPE_NAMES,
     STREET_COUNT,
@@ -36,6 +37,7 @@ __all__ = [
     "ParsedSection",
     "ParsedTask",
     "PlanParseError",
+    "cadence_in",
     "parse_plan_text",
     "parsed_from_data",
     "parsed_to_data",

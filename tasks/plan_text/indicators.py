@@ -6,7 +6,7 @@ per-street targets to the year and the district.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tasks.plan_text.model import STREET_COUNT, ParsedIndicator
@@ -125,6 +125,61 @@ _LEADING_WORDS = (
 # "各级各类创新工作室" names a whole class; dropping 各级 would leave the odd "各类创新工作室".
 _KEPT_PREFIXES = ("各级各类",)
 _BENEFICIARY_RE = re.compile(r"^(?P<obj>.+?)(?P<verb>配备|配置|提供|设立|建立)(?P<what>.+)$")
+
+
+# A cadence (频次): "每季度开展1次", "每月至少召开一次", "每年举办一届", "双月开展一次". A period
+# word, a few words (the action), a count in digits or a Chinese numeral and an event-like unit.
+_CADENCE_WORDS = (
+    ("每个季度", "quarter"),
+    ("每季度", "quarter"),
+    ("每个月", "month"),
+    ("每两个月", "bimonth"),
+    ("每两月", "bimonth"),
+    ("双月", "bimonth"),
+    ("每月", "month"),
+    ("每年度", "year"),
+    ("每年", "year"),
+)
+_CADENCE_RE = re.compile(
+    r"(?P<period>每个季度|每季度|每两个月|每两月|每个月|每月|双月|每年度|每年)"
+    r"(?P<middle>[^，。；、“”\d]{0,12}?)"
+    r"(?P<count>\d+|[一二两三四五六七八九十])\s*(?P<unit>次|场|届|期)"
+    r"(?P<after>[^，。；]*)"
+)
+_CHINESE_DIGITS = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
+_CADENCE_UNITS = {"届": "次"}  # 届 is no measure unit of the product: counted as 次
+
+
+def cadence_in(text: str) -> str:
+    """The cadence (month, bimonth, quarter, year) of the first cadence phrase of ``text``, e.g.
+    "quarter" for "每季度开展1次"; "" without one."""
+    match = _CADENCE_RE.search(text)
+    return dict(_CADENCE_WORDS)[match["period"]] if match else ""
+
+
+def _cadence_indicator(clause: str, fallback: str) -> tuple[ParsedIndicator, int] | None:
+    """A cadence indicator suggested by ``clause``, with where its count ends; None without one
+    (or when it is laid on every street: a count per street is kept as such)."""
+    match = _CADENCE_RE.search(clause)
+    if match is None or any(word in clause[: match.start()] for word in _PER_STREET):
+        return None
+    cadence = dict(_CADENCE_WORDS)[match["period"]]
+    raw = match["count"]
+    count = Decimal(raw) if raw.isdigit() else Decimal(_CHINESE_DIGITS[raw])
+    unit = _CADENCE_UNITS.get(match["unit"], match["unit"])
+    name = _after_noun("", match["after"], unit) or _before_noun(clause[: match.start("count")])
+    return (
+        ParsedIndicator(
+            name=name or fallback,
+            kind="cadence",
+            unit=unit,
+            comparator="gte",
+            target=count,
+            source=clause,
+            cadence=cadence,
+        ),
+        match.end("unit"),
+    )
 
 
 @dataclass(frozen=True)
@@ -251,6 +306,14 @@ def _extract_indicators(description: str, title: str) -> tuple[ParsedIndicator, 
     for clause_match in _CLAUSE_RE.finditer(description):
         clause = clause_match.group().strip()
         hits = _find_hits(clause)
+        found = _cadence_indicator(clause, fallback or title)
+        if found is not None:
+            cadence, count_end = found
+            if cadence.name in used_names:
+                cadence = replace(cadence, name=f"{cadence.name}（{len(indicators) + 1}）")
+            used_names.add(cadence.name)
+            indicators.append(cadence)
+            hits = [hit for hit in hits if hit.start >= count_end]  # its count is no other target
         for index, hit in enumerate(hits):
             segment_start = hits[index - 1].end if index else 0
             segment_end = hits[index + 1].start if index + 1 < len(hits) else len(clause)

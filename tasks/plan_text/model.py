@@ -24,6 +24,7 @@ class ParsedIndicator:
     target: Decimal
     per_unit_target: Decimal | None = None
     source: str = ""
+    cadence: str = ""  # kind "cadence" (频次): month, bimonth, quarter or year; target per slot
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _task_from_data(t: dict[str, Any]) -> ParsedTask:
                     else Decimal(str(i["per_unit_target"]))
                 ),
                 source=str(i.get("source", "")),
+                cadence=str(i.get("cadence", "")),
             )
             for i in t.get("indicators", [])
         ),

@@ -3,7 +3,8 @@
 - ``plan_import``: importing a published plan's text (re-importing updates it in place);
 - ``progress``: the lead department's progress updates and their indicator actuals;
 - ``instructions``: leaders' instructions (批示), answers, follow-ups (追问) and closing (办结);
-- ``periods``: the plan's calendar of reporting periods (quarters now);
+- ``periods``: the plan's calendar (quarters; months where the plan or a task reports monthly)
+  and its reporting rhythm;
 - ``participation``: units joining and leaving the tasks that name their group.
 """
 
@@ -16,7 +17,17 @@ from tasks.services.instructions import (
     instruction_follow_up,
 )
 from tasks.services.participation import UNIT_FIELDS, unit_create, unit_update
-from tasks.services.periods import DUE_DAYS_AFTER_END, periods_ensure_quarters, quarter_dates
+from tasks.services.periods import (
+    DUE_DAYS_AFTER_END,
+    month_due_date,
+    periods_ensure,
+    periods_ensure_months,
+    periods_ensure_quarters,
+    plan_rhythm_set,
+    quarter_dates,
+    task_rhythm,
+    task_rhythm_set,
+)
 from tasks.services.plan_import import (
     PlanImportError,
     PlanImportResult,
@@ -44,11 +55,17 @@ __all__ = [
     "instruction_create",
     "instruction_follow_up",
     "parsed_source",
+    "month_due_date",
+    "periods_ensure",
+    "periods_ensure_months",
     "periods_ensure_quarters",
+    "plan_rhythm_set",
     "plan_import",
     "progress_save",
     "quarter_dates",
     "regression_message",
+    "task_rhythm",
+    "task_rhythm_set",
     "unit_create",
     "unit_update",
 ]

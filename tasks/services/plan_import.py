@@ -363,6 +363,7 @@ def _sync_indicators(task: KeyTask, parsed: ParsedTask, result: PlanImportResult
             "comparator": pi.comparator,
             "target": pi.target,
             "per_unit_target": pi.per_unit_target,
+            "cadence": pi.cadence,
             "source_text": pi.source[:300],
         }
         indicator = current.get(pi.name)

@@ -25,6 +25,7 @@ from tasks.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from tasks.services.periods import task_rhythm
 from tasks.status import COLOUR_LABELS, Colour, expected_progress, task_colour
 from unionplan import clock, policies
 from unionplan.fields import text_lengths_check
@@ -89,6 +90,12 @@ def _validate_progress(
     errors: dict[str, str] = {}
     if period.plan_id != task.plan_id:
         errors["period"] = "填报周期不属于该项工作所在的年度。"
+    elif period.kind != task_rhythm(task):
+        errors["period"] = (
+            "本项工作按月填报，请选择月份。"
+            if task_rhythm(task) == "month"
+            else ("本项工作按季度填报，请选择季度。")
+        )
     elif period.is_locked:
         errors["period"] = f"{period.name}已锁定，不能再修改进展。"
     if data.status not in ProgressStatus.values:
@@ -109,6 +116,8 @@ def _validate_progress(
         key = f"actual_{indicator_id}"
         if ind is None:
             errors[key] = "该指标不属于本项工作。"
+        elif ind.kind == IndicatorKind.CADENCE:
+            errors[key] = f"“{ind.name}”是频次型指标，请登记每次的开展情况，不填完成值。"
         elif actual.value is not None and actual.value < 0:
             errors[key] = f"“{ind.name}”的完成值不能为负数。"
         elif ind.kind == IndicatorKind.RATE and actual.value is not None and actual.value > 100:

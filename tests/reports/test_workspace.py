@@ -278,7 +278,7 @@ def test_check_lists_missing_entries_with_their_ids(world):
 def test_check_says_yes_when_everything_is_answered(world):
     report = world.report(period=3, fill=True)
     body = world.client("reporter").get(f"/reports/{report.pk}/check/").json()
-    assert body == {"can_submit": True, "count": 29, "missing": []}
+    assert body == {"can_submit": True, "count": 29, "missing": [], "warnings": []}
 
 
 def test_check_is_only_for_the_units_own_reporter(world):

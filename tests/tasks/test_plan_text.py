@@ -259,7 +259,8 @@ EXPECTED_INDICATORS: dict[int, list[Golden]] = {
     ],
     14: [("四星、五星驿站", "count", "家", "eq", "11", None)],
     15: [("关爱慰问活动", "count", "场", "eq", "50", None)],
-    16: [("街道工会工作现场交流活动", "count", "次", "gte", "4", None)],
+    # "每季度开展1次": a cadence (频次) of one per quarter, not a count of four
+    16: [("街道工会工作现场交流活动", "cadence", "次", "gte", "1", None)],
     17: [("示范工联合会", "count", "个", "gte", "30", None)],
     19: [("项目", "count", "个", "gte", "44", None)],
     20: [("社区工联会", "count", "个", "gte", "11", "1")],
@@ -274,6 +275,7 @@ EXPECTED_INDICATORS: dict[int, list[Golden]] = {
         ("重点企业工会干部培训", "count", "期", "eq", "2", None),
         ("重点企业工会主席", "count", "期", "gte", "11", "1"),
     ],
+    30: [("优秀工会干部评选活动", "cadence", "次", "gte", "1", None)],  # 每年开展一次
 }
 
 
@@ -340,7 +342,7 @@ def test_indicator_source_is_the_clause_of_the_description(plan: ParsedPlan) -> 
 def test_rate_indicators_use_percent_unit_and_counts_do_not(plan: ParsedPlan) -> None:
     for task in plan.tasks:
         for ind in task.indicators:
-            assert ind.kind in ("count", "rate")
+            assert ind.kind in ("count", "rate", "cadence")
             assert (ind.unit == "%") == (ind.kind == "rate")
             assert isinstance(ind.target, Decimal)
 
@@ -454,9 +456,55 @@ def test_range_counts_as_at_least_its_lower_bound() -> None:
     assert ind.name == "试点社区"
 
 
-def test_quarterly_activity_becomes_four_per_year() -> None:
+def test_quarterly_activity_becomes_a_cadence_of_one_per_quarter() -> None:
     (ind,) = indicators_of("开展交流活动。每季度开展1次。")
-    assert (ind.target, ind.comparator, ind.unit, ind.name) == (Decimal(4), "gte", "次", "交流活动")
+    assert (ind.kind, ind.cadence, ind.target, ind.unit, ind.name) == (
+        "cadence",
+        "quarter",
+        Decimal(1),
+        "次",
+        "交流活动",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cadence", "target", "unit", "name"),
+    [
+        ("开展交流活动。每月至少召开一次职工代表座谈会。", "month", 1, "次", "职工代表座谈会"),
+        ("办好职工运动会。每年举办一届职工运动会。", "year", 1, "次", "职工运动会"),
+        ("办好劳模讲堂。双月开展一次劳模讲堂。", "bimonth", 1, "次", "劳模讲堂"),
+        ("办好劳模讲堂。每两个月开展2场劳模讲堂。", "bimonth", 2, "场", "劳模讲堂"),
+        ("开展宣讲。每季度开展宣讲活动不少于2场。", "quarter", 2, "场", "宣讲活动"),
+    ],
+)
+def test_cadence_phrases_become_cadence_indicators(
+    text: str, cadence: str, target: int, unit: str, name: str
+) -> None:
+    (ind,) = indicators_of(text)
+    assert (ind.kind, ind.cadence, ind.target, ind.unit, ind.comparator) == (
+        "cadence",
+        cadence,
+        Decimal(target),
+        unit,
+        "gte",
+    )
+    assert name in ind.name
+
+
+def test_a_cadence_laid_on_every_street_stays_a_count() -> None:
+    (ind,) = indicators_of("开展宣讲。各街道每季度开展1场宣讲。")
+    assert (ind.kind, ind.per_unit_target) == ("count", Decimal(4))
+
+
+def test_the_2024_plan_suggests_cadences_for_tasks_16_and_30(plan: ParsedPlan) -> None:
+    cadences = {
+        task.number: [(i.cadence, i.target) for i in task.indicators if i.kind == "cadence"]
+        for task in plan.tasks
+    }
+    assert {n: c for n, c in cadences.items() if c} == {
+        16: [("quarter", Decimal(1))],
+        30: [("year", Decimal(1))],
+    }
 
 
 def test_longest_unit_wins_for_person_times_and_batches() -> None:

@@ -36,7 +36,10 @@ def shown(plan: WorkPlan, day: dt.date = DAY) -> dict[int, Any]:
             s.expected,
             s.colour,
             s.latest.pk if s.latest else None,
-            [(i.indicator.pk, i.actual, i.done_on, i.met, i.pending) for i in s.indicators],
+            [
+                (i.indicator.pk, i.actual, i.done_on, i.met, i.pending, i.slots)
+                for i in s.indicators
+            ],
         )
         for s in task_states(KeyTask.objects.filter(plan_id=plan.pk), day)
     }
@@ -51,7 +54,10 @@ def fresh(plan: WorkPlan, day: dt.date = DAY) -> dict[int, Any]:
             f.expected,
             f.colour,
             f.latest_id,
-            [(ipk, i.actual, i.done_on, i.met, i.pending) for ipk, i in f.indicators.items()],
+            [
+                (ipk, i.actual, i.done_on, i.met, i.pending, i.slots)
+                for ipk, i in f.indicators.items()
+            ],
         )
         for pk, f in plan_figures_compute(plan, day).items()
     }
@@ -255,7 +261,29 @@ def test_computing_a_plan_takes_the_same_queries_however_many_tasks(world):
             task = KeyTaskFactory(plan=world.plan, section=world.task.section, number=100 + n)
             IndicatorFactory(task=task)
             ProgressUpdate(task=task, period=world.period(3), percent=50, progress="x").save()
-    assert queries() == before <= 5
+        # a cadence indicator (频次) more: its occurrences are read with the others'
+        IndicatorFactory(task=task, kind="cadence", cadence="month", target=1, measure_unit="次")
+    assert queries() == before <= 6  # 5 without cadence indicators: no read of occurrences
+
+
+def test_recording_and_deleting_a_cadence_occurrence_is_seen_at_once(world):
+    from tasks.services.cadence import cadence_occurrence_delete, cadence_occurrence_record
+    from unionplan import clock
+
+    indicator = IndicatorFactory(
+        task=world.task, name="座谈会", kind="cadence", cadence="quarter", target=1
+    )
+    before = shown(world.plan)
+    assert task10(before, world)[2] == Colour.RED  # Q1–Q3 passed without it
+    with clock.frozen(DAY):
+        row = cadence_occurrence_record(
+            indicator=indicator, user=world.user("staff_lead"), done_on=DAY, note="已召开。"
+        )
+    after = assert_current(world, before)
+    slots = next(i for i in task10(after, world)[4] if i[0] == indicator.pk)[5]
+    assert [s.status for s in slots] == ["missed", "missed", "missed", "done"]
+    cadence_occurrence_delete(occurrence=row, user=world.user("admin"))
+    assert assert_current(world, after) == before
 
 
 def test_a_task_page_reads_the_cached_figures_and_they_follow_an_approval(world):
@@ -271,7 +299,10 @@ def test_a_task_page_reads_the_cached_figures_and_they_follow_an_approval(world)
             state.expected,
             state.colour,
             state.latest.pk if state.latest else None,
-            [(i.indicator.pk, i.actual, i.done_on, i.met, i.pending) for i in state.indicators],
+            [
+                (i.indicator.pk, i.actual, i.done_on, i.met, i.pending, i.slots)
+                for i in state.indicators
+            ],
         )
 
     before = page_state()

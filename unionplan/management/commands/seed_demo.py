@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from departments.models import Role
-from unionplan.demo import DEMO_PASSWORD, demo_seed
+from unionplan.demo import DEMO_PASSWORD, demo_briefing, demo_seed
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo_seed()
+        demo_briefing()  # 季度通报 of the latest quarter past its due date, ready to download
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
