@@ -270,8 +270,8 @@ def test_recording_and_deleting_a_cadence_occurrence_is_seen_at_once(world):
     from tasks.services.cadence import cadence_occurrence_delete, cadence_occurrence_record
     from unionplan import clock
 
-    indicator = IndicatorFactory(
-        task=world.task, name="座谈会", kind="cadence", cadence="quarter", target=1
+    indicator = IndicatorFactory(  # after the task's own indicators: no tie in their order
+        task=world.task, name="座谈会", kind="cadence", cadence="quarter", target=1, order=99
     )
     before = shown(world.plan)
     assert task10(before, world)[2] == Colour.RED  # Q1–Q3 passed without it
