@@ -279,12 +279,12 @@ def demo_server(live_server, transactional_db):  # noqa: ANN001
 
 # --- order: the longest modules first -------------------------------------------------------
 
-# Under the test command's two processes each module goes whole to one process, in collection
-# order. The two schemathesis halves (several minutes each) start first, one per process, so that
-# neither is left running alone at the end; then the modules whose tests all run inside a
-# rolled-back transaction; the modules with transactional tests (live server, real workers), which
-# empty the tables when they end, come last, so seed_demo's data is seldom made twice (the world
-# fixture makes it again when it has to).
+# The collection order: the two schemathesis halves (several minutes each) first, then the modules
+# whose tests all run inside a rolled-back transaction, then the modules with transactional tests
+# (live server, real workers), which empty the tables when they end. One process (TEST_WORKERS=0)
+# runs in this order. Under the test command's two processes pytest-xdist hands out whole modules
+# largest first instead (its default reordering), so the schemathesis halves run last, one per
+# process; the world fixture makes seed_demo's data again wherever a flush came before.
 LONGEST_FIRST = ("tests/test_schemathesis.py", "tests/test_schemathesis_staff.py")
 TRANSACTIONAL = {"transactional_db", "live_server"}
 
